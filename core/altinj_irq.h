@@ -21,6 +21,16 @@ struct altinj_irq {
                               drawn by the workload so every strategy sees the same sequence */
 };
 
+/* The doorbell's irr bits name external vectors (32..255) only. An exception the SVSM must
+ * inject (a reflected #PF or #VC) is announced through the lowest external vector instead:
+ * an assumption of the model, since the real path for such events is not the doorbell. */
+#define ALTINJ_IRQ_ANNOUNCE_VECTOR 0x20u
+
+static inline uint8_t altinj_irq_doorbell_vector(const struct altinj_irq *irq)
+{
+    return irq->vector >= 32 ? irq->vector : (uint8_t)ALTINJ_IRQ_ANNOUNCE_VECTOR;
+}
+
 /* Builds the EVENTINJ value (V=1) that injects this event. */
 uint64_t altinj_irq_eventinj(const struct altinj_irq *irq);
 

@@ -72,9 +72,7 @@ static inline bool harness_post(struct harness *h, uint8_t vector, uint8_t type,
     if (!altinj_ring_push(&h->ring, &irq))
         return false;
     h->posted++;
-    /* The doorbell only carries external vectors; exceptions are announced with the guest's
-     * timer vector so the SVSM looks at the rings. */
-    return altinj_hvdb_post_irq(h->hvdb, ALTINJ_GUEST_VMPL, vector >= 32 ? vector : 0xEC);
+    return altinj_hvdb_post_irq(h->hvdb, ALTINJ_GUEST_VMPL, altinj_irq_doorbell_vector(&irq));
 }
 
 /* Runs the world until nothing is left to do. Returns false on FATAL or no progress. */

@@ -1,0 +1,373 @@
+#include "altinj_live.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <immintrin.h>
+
+#include "altinj_exit_codes.h"
+#include "altinj_irq.h"
+#include "altinj_placement.h"
+#include "altinj_vcpu.h"
+
+/* Per-source ring capacity: 64 Ki records (2 MiB) absorbs a long stall at 10M/s. */
+#define RING_CAPACITY (UINT64_C(1) << 16)
+#define PENDING_CAPACITY (UINT64_C(1) << 16)
+
+struct live;
+
+struct poster {
+    struct live *live;
+    unsigned index;
+    int cpu;
+    uint32_t *items;      /* indices into arrivals, time-ordered */
+    size_t nitems;
+    pthread_t thread;
+    /* Written by this thread only, read after join. */
+    uint64_t doorbell_writes, kicks, ring_full_waits, late_posts;
+};
+
+struct live {
+    const struct altinj_live_config *cfg;
+    struct altinj_placement placement;
+    struct altinj_vmsa *vmsa;
+    struct altinj_hvdb *hvdb;
+    struct altinj_ring *rings;
+    struct altinj_ring **ring_ptrs;
+    struct altinj_oracle oracle;
+    struct altinj_run_result *out;
+    struct poster posters[64];
+    uint64_t start_tsc;
+    uint64_t last_intended_tsc;
+    uint64_t ns_per_cycle_q32;    /* ns = cycles * this >> 32 */
+    uint64_t late_cycles;
+    _Atomic bool pin_failed;     /* any thread's pinning was refused */
+    uint64_t handled;            /* vCPU thread only */
+
+    alignas(64) _Atomic uint32_t kick;        /* the posters' IPI to the vCPU */
+    alignas(64) _Atomic uint32_t posters_done;
+    _Atomic uint32_t go;                      /* start barrier */
+    alignas(64) _Atomic uint64_t delivered;   /* progress, for the calling thread */
+    _Atomic uint32_t vcpu_finished;
+};
+
+static inline uint64_t cycles_to_ns(const struct live *l, uint64_t cycles)
+{
+    return (uint64_t)(((unsigned __int128)cycles * l->ns_per_cycle_q32) >> 32);
+}
+
+static void relax(const struct live *l)
+{
+    if (l->placement.oversubscribed)
+        sched_yield();
+    else
+        _mm_pause();
+}
+
+static void wait_for_go(struct live *l)
+{
+    /* acquire: pairs with the release store of go in altinj_live_run, after which start_tsc
+     * and every setup write are visible. */
+    while (!atomic_load_explicit(&l->go, memory_order_acquire))
+        relax(l);
+}
+
+static void *poster_main(void *arg)
+{
+    struct poster *p = arg;
+    struct live *l = p->live;
+    if (altinj_placement_pin_self(p->cpu) != 0)
+        /* relaxed: only ever set to true; read after join. */
+        atomic_store_explicit(&l->pin_failed, true, memory_order_relaxed);
+    wait_for_go(l);
+    const struct altinj_live_config *cfg = l->cfg;
+    for (size_t i = 0; i < p->nitems; i++) {
+        const uint32_t seq = p->items[i];
+        const struct altinj_arrival *a = &cfg->arrivals[seq];
+        const uint64_t intended = l->start_tsc + altinj_ns_to_tsc(cfg->clock, a->t_ns);
+        /* Open loop: wait for the absolute intended time, never for the system. */
+        if (l->placement.oversubscribed) {
+            while (altinj_tsc_now() < intended)
+                sched_yield();
+        } else {
+            altinj_tsc_spin_until(intended);
+        }
+        struct altinj_irq irq;
+        altinj_arrival_to_irq(a, seq, intended, &irq);
+        struct altinj_ring *ring = &l->rings[a->source];
+        while (!altinj_ring_push(ring, &irq)) {
+            p->ring_full_waits++;
+            relax(l);
+        }
+        altinj_hvdb_post_irq(l->hvdb, ALTINJ_GUEST_VMPL, altinj_irq_doorbell_vector(&irq));
+        p->doorbell_writes++;
+        /* The IPI's flight time, then the kick lands. */
+        altinj_tsc_spend(cfg->cost_cycles[ALTINJ_COST_DOORBELL_KICK]);
+        /* release: pairs with the acquire exchange in vcpu_idle: the doorbell write above is
+         * visible to the vCPU once it sees the kick. */
+        atomic_store_explicit(&l->kick, 1, memory_order_release);
+        p->kicks++;
+        if (altinj_tsc_now() > intended + l->late_cycles)
+            p->late_posts++;
+    }
+    /* release: pairs with the acquire load in vcpu_idle: all this poster's rings writes are
+     * visible once its completion is. */
+    atomic_fetch_add_explicit(&l->posters_done, 1, memory_order_release);
+    return NULL;
+}
+
+/* ---- vCPU environment ---- */
+
+static uint64_t env_now(void *ctx)
+{
+    (void)ctx;
+    return altinj_tsc_now();
+}
+
+static void env_spend(void *ctx, enum altinj_cost_kind kind)
+{
+    const struct live *l = ctx;
+    altinj_tsc_spend(l->cfg->cost_cycles[kind]);
+}
+
+static void env_handler_entry(void *ctx, const struct altinj_delivery *d)
+{
+    struct live *l = ctx;
+    const uint64_t now = d->now;
+    altinj_hist_record(&l->out->latency_ns,
+                       now > d->irq->intended ? cycles_to_ns(l, now - d->irq->intended) : 0);
+    if (d->cuts > 0)
+        altinj_hist_record(&l->out->busy_redelivery_ns,
+                           now > d->first_cut ? cycles_to_ns(l, now - d->first_cut) : 0);
+    const uint64_t n = ++l->handled;
+    if ((n & 1023) == 0)
+        /* relaxed: a progress figure, no data hangs on it. */
+        atomic_store_explicit(&l->delivered, n, memory_order_relaxed);
+}
+
+static bool rings_empty(struct live *l)
+{
+    for (unsigned s = 0; s < l->cfg->nsources; s++)
+        if (!altinj_ring_empty(&l->rings[s]))
+            return false;
+    return true;
+}
+
+/* The guest runs (idles) until a kick. Returns false when the run is over. */
+static bool vcpu_idle(struct live *l, struct altinj_vcpu *v, uint64_t drain_deadline)
+{
+    for (unsigned spins = 0;; spins++) {
+        /* acquire: pairs with the release store of kick in poster_main. */
+        if (atomic_exchange_explicit(&l->kick, 0, memory_order_acquire))
+            return true;
+        if ((spins & 63) == 0) {
+            /* acquire: pairs with the release fetch_add in poster_main. */
+            const bool all_posted = atomic_load_explicit(&l->posters_done, memory_order_acquire) ==
+                                    l->placement.nposters;
+            if (all_posted) {
+                if (!altinj_vcpu_work_pending(v) && rings_empty(l) &&
+                    !atomic_load_explicit(&l->kick, memory_order_relaxed))
+                    return false;
+                if (altinj_tsc_now() > drain_deadline) {
+                    l->out->stalled = true;
+                    return false;
+                }
+            }
+        }
+        relax(l);
+    }
+}
+
+static void *vcpu_main(void *arg)
+{
+    struct live *l = arg;
+    if (altinj_placement_pin_self(l->placement.vcpu_cpu) != 0)
+        /* relaxed: as in poster_main. */
+        atomic_store_explicit(&l->pin_failed, true, memory_order_relaxed);
+    const struct altinj_vcpu_env env = {
+        .ctx = l, .now = env_now, .spend = env_spend, .handler_entry = env_handler_entry};
+    struct altinj_vcpu v;
+    if (altinj_vcpu_init(&v, l->cfg->strategy, l->vmsa, l->hvdb, l->ring_ptrs, l->cfg->nsources,
+                         &l->oracle, &env, PENDING_CAPACITY) != 0) {
+        l->out->fatal = true;
+        atomic_store_explicit(&l->vcpu_finished, 1, memory_order_release);
+        return NULL;
+    }
+    wait_for_go(l);
+    const uint64_t drain_deadline =
+        l->last_intended_tsc + altinj_ns_to_tsc(l->cfg->clock,
+                                                (uint64_t)(l->cfg->drain_timeout_s * 1e9));
+    for (;;) {
+        const enum altinj_step st = altinj_vcpu_enter(&v);
+        if (st == ALTINJ_STEP_FATAL) {
+            l->out->fatal = true;
+            break;
+        }
+        if (st == ALTINJ_STEP_EXITED)
+            continue;
+        if (altinj_vcpu_wants_window(&v)) {
+            altinj_vcpu_exit(&v, ALTINJ_VMEXIT_VINTR);
+            continue;
+        }
+        if (!vcpu_idle(l, &v, drain_deadline))
+            break;
+        altinj_vcpu_exit(&v, ALTINJ_VMEXIT_INTR);
+    }
+    l->out->elapsed_s = (double)(altinj_tsc_now() - l->start_tsc) / (double)l->cfg->clock->hz;
+    l->out->c = v.c;
+    altinj_vcpu_destroy(&v);
+    /* release: pairs with the acquire load in altinj_live_run's progress loop. */
+    atomic_store_explicit(&l->vcpu_finished, 1, memory_order_release);
+    return NULL;
+}
+
+/* ---- setup ---- */
+
+static int assign_items(struct live *l, char *err, size_t errlen)
+{
+    const struct altinj_live_config *cfg = l->cfg;
+    size_t counts[64] = {0};
+    const unsigned np = l->placement.nposters;
+    for (size_t i = 0; i < cfg->count; i++)
+        counts[cfg->arrivals[i].source % np]++;
+    for (unsigned p = 0; p < np; p++) {
+        l->posters[p] = (struct poster){.live = l, .index = p, .cpu = l->placement.poster_cpu[p]};
+        l->posters[p].items = malloc((counts[p] ? counts[p] : 1) * sizeof(uint32_t));
+        if (!l->posters[p].items) {
+            snprintf(err, errlen, "out of memory for %zu arrivals", cfg->count);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < cfg->count; i++) {
+        struct poster *p = &l->posters[cfg->arrivals[i].source % np];
+        p->items[p->nitems++] = (uint32_t)i;
+    }
+    return 0;
+}
+
+static void teardown(struct live *l)
+{
+    for (unsigned p = 0; p < l->placement.nposters; p++)
+        free(l->posters[p].items);
+    if (l->rings)
+        for (unsigned s = 0; s < l->cfg->nsources; s++)
+            altinj_ring_destroy(&l->rings[s]);
+    free(l->rings);
+    free(l->ring_ptrs);
+    altinj_oracle_destroy(&l->oracle);
+    altinj_hvdb_free(l->hvdb);
+    altinj_vmsa_free(l->vmsa);
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int altinj_live_run(const struct altinj_live_config *cfg, struct altinj_run_result *out,
+                    char *err, size_t errlen)
+{
+    if (cfg->count > UINT32_MAX) {
+        snprintf(err, errlen, "%zu events is more than a live run can index (%u)", cfg->count,
+                 UINT32_MAX);
+        return -1;
+    }
+    struct live *l = calloc(1, sizeof *l);
+    if (!l) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    l->cfg = cfg;
+    l->out = out;
+    altinj_placement_plan(&l->placement, cfg->nsources);
+    l->ns_per_cycle_q32 = (uint64_t)(((unsigned __int128)1000000000u << 32) / cfg->clock->hz);
+    l->late_cycles = altinj_ns_to_tsc(cfg->clock, 1000);
+    l->vmsa = altinj_vmsa_alloc();
+    l->hvdb = altinj_hvdb_alloc();
+    l->rings = calloc(cfg->nsources, sizeof *l->rings);
+    l->ring_ptrs = calloc(cfg->nsources, sizeof *l->ring_ptrs);
+    int rc = -1;
+    if (!l->vmsa || !l->hvdb || !l->rings || !l->ring_ptrs ||
+        altinj_oracle_init(&l->oracle, cfg->count) != 0) {
+        snprintf(err, errlen, "out of memory");
+        goto done;
+    }
+    for (unsigned s = 0; s < cfg->nsources; s++) {
+        if (altinj_ring_init(&l->rings[s], RING_CAPACITY) != 0) {
+            snprintf(err, errlen, "out of memory for source rings");
+            goto done;
+        }
+        l->ring_ptrs[s] = &l->rings[s];
+    }
+    if (assign_items(l, err, errlen) != 0)
+        goto done;
+
+    pthread_t vcpu;
+    if (pthread_create(&vcpu, NULL, vcpu_main, l) != 0) {
+        snprintf(err, errlen, "cannot start the vCPU thread: %s", strerror(errno));
+        goto done;
+    }
+    unsigned started = 0;
+    for (; started < l->placement.nposters; started++)
+        if (pthread_create(&l->posters[started].thread, NULL, poster_main,
+                           &l->posters[started]) != 0)
+            break;
+    /* Give the threads time to pin themselves before the clock starts. */
+    struct timespec settle = {.tv_nsec = 20 * 1000 * 1000};
+    nanosleep(&settle, NULL);
+    const double wall0 = wall_now();
+    l->start_tsc = altinj_tsc_now() + altinj_ns_to_tsc(cfg->clock, 1000000);
+    l->last_intended_tsc =
+        l->start_tsc + (cfg->count ? altinj_ns_to_tsc(cfg->clock, cfg->arrivals[cfg->count - 1].t_ns)
+                                   : 0);
+    if (started < l->placement.nposters) {
+        /* Posters that never started never finish: count them done so the vCPU stops. */
+        atomic_store_explicit(&l->posters_done, l->placement.nposters - started,
+                              memory_order_relaxed);
+        out->fatal = true;
+    }
+    /* release: pairs with the acquire load in wait_for_go. */
+    atomic_store_explicit(&l->go, 1, memory_order_release);
+
+    double next_report = wall0 + 0.25;
+    /* acquire: pairs with the release store of vcpu_finished in vcpu_main. */
+    while (!atomic_load_explicit(&l->vcpu_finished, memory_order_acquire)) {
+        struct timespec nap = {.tv_nsec = 10 * 1000 * 1000};
+        nanosleep(&nap, NULL);
+        if (cfg->progress && wall_now() >= next_report) {
+            next_report += 0.25;
+            cfg->progress(cfg->progress_ctx,
+                          atomic_load_explicit(&l->delivered, memory_order_relaxed), cfg->count);
+        }
+    }
+    pthread_join(vcpu, NULL);
+    for (unsigned p = 0; p < started; p++) {
+        pthread_join(l->posters[p].thread, NULL);
+        out->poster_doorbell_writes += l->posters[p].doorbell_writes;
+        out->kicks += l->posters[p].kicks;
+        out->ring_full_waits += l->posters[p].ring_full_waits;
+        out->late_posts += l->posters[p].late_posts;
+    }
+    out->wall_s = wall_now() - wall0;
+    out->posted = cfg->count;
+    out->vcpus = 1;
+    out->clock_hz = cfg->clock->hz;
+    out->verdict = altinj_oracle_verdict(&l->oracle, cfg->count);
+    altinj_placement_describe(&l->placement,
+                              !atomic_load_explicit(&l->pin_failed, memory_order_relaxed), out->placement,
+                              sizeof out->placement);
+    rc = 0;
+done:
+    teardown(l);
+    free(l);
+    return rc;
+}

@@ -1,0 +1,147 @@
+#include "altinj_output_json.h"
+
+#include <jansson.h>
+
+static json_t *hist_json(const struct altinj_hist *h)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
+                     "count", (json_int_t)altinj_hist_count(h),
+                     "min", (json_int_t)altinj_hist_min(h),
+                     "p50", (json_int_t)altinj_hist_value_at_percentile(h, 50),
+                     "p90", (json_int_t)altinj_hist_value_at_percentile(h, 90),
+                     "p99", (json_int_t)altinj_hist_value_at_percentile(h, 99),
+                     "p999", (json_int_t)altinj_hist_value_at_percentile(h, 99.9),
+                     "p9999", (json_int_t)altinj_hist_value_at_percentile(h, 99.99),
+                     "max", (json_int_t)altinj_hist_max(h),
+                     "mean", altinj_hist_mean(h));
+}
+
+static double per_event_ns(uint64_t cycles, uint64_t count, uint64_t hz)
+{
+    return count && hz ? (double)cycles * 1e9 / (double)hz / (double)count : 0.0;
+}
+
+static json_t *run_json(const struct altinj_run_meta *meta, const struct altinj_run_result *r)
+{
+    const struct altinj_counters *c = &r->c;
+    const uint64_t db_writes = c->doorbell_writes + r->poster_doorbell_writes;
+    json_t *o = json_pack(
+        "{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:b}",
+        "strategy", r->strategy, "workload", meta->workload, "mode", r->mode,
+        "vcpus", (json_int_t)r->vcpus,
+        "events", (json_int_t)r->posted, "delivered", (json_int_t)r->verdict.delivered,
+        "lost", (json_int_t)r->verdict.lost, "duplicated", (json_int_t)r->verdict.duplicated,
+        "exactly_once", altinj_run_result_ok(r), "fatal", r->fatal, "stalled", r->stalled);
+    if (!o)
+        return NULL;
+    json_t *counts = json_pack(
+        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
+        " s:I, s:I, s:I, s:I, s:I}",
+        "busy_events", (json_int_t)c->busy_events,
+        "failed_vmruns", (json_int_t)c->failed_vmruns,
+        "svsm_entries", (json_int_t)c->svsm_entries,
+        "doorbell_writes", (json_int_t)db_writes,
+        "doorbell_reads", (json_int_t)c->doorbell_reads,
+        "vmruns", (json_int_t)c->vmruns,
+        "exits", (json_int_t)c->exits,
+        "reinjections", (json_int_t)c->reinjections,
+        "regenerated", (json_int_t)c->regenerated,
+        "rejected", (json_int_t)c->rejected,
+        "injections", (json_int_t)c->injections,
+        "inject_backoffs", (json_int_t)c->inject_backoffs,
+        "window_exits", (json_int_t)c->window_exits,
+        "hvdb_flags_seen", (json_int_t)c->hvdb_flags_seen,
+        "hvdb_flags_spurious", (json_int_t)c->hvdb_flags_spurious,
+        "hvdb_vectors_rejected", (json_int_t)c->hvdb_vectors_rejected,
+        "guest_busy", (json_int_t)c->guest_busy,
+        "repairs", (json_int_t)c->repairs,
+        "internal_errors", (json_int_t)c->internal_errors,
+        "kicks", (json_int_t)r->kicks,
+        "ring_full_waits", (json_int_t)r->ring_full_waits,
+        "late_posts", (json_int_t)r->late_posts);
+    /* The flat field names stay at run level too, for jq one-liners. */
+    json_object_set_new(o, "busy_events", json_integer((json_int_t)c->busy_events));
+    json_object_set_new(o, "failed_vmruns", json_integer((json_int_t)c->failed_vmruns));
+    json_object_set_new(o, "svsm_entries", json_integer((json_int_t)c->svsm_entries));
+    json_object_set_new(o, "doorbell_writes", json_integer((json_int_t)db_writes));
+    json_object_set_new(o, "counts", counts);
+    json_object_set_new(
+        o, "per_1000",
+        json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}",
+                  "exits", altinj_run_result_per_1000(r, c->exits),
+                  "vmruns", altinj_run_result_per_1000(r, c->vmruns),
+                  "failed_vmruns", altinj_run_result_per_1000(r, c->failed_vmruns),
+                  "svsm_entries", altinj_run_result_per_1000(r, c->svsm_entries),
+                  "doorbell_writes", altinj_run_result_per_1000(r, db_writes),
+                  "busy_events", altinj_run_result_per_1000(r, c->busy_events)));
+    json_object_set_new(o, "latency_ns", hist_json(&r->latency_ns));
+    json_object_set_new(o, "busy_redelivery_ns", hist_json(&r->busy_redelivery_ns));
+    json_object_set_new(
+        o, "overhead_ns",
+        json_pack("{s:f, s:f, s:f}",
+                  "hypervisor_per_exit", per_event_ns(c->hv_cycles, c->exits, r->clock_hz),
+                  "svsm_per_entry", per_event_ns(c->svsm_cycles, c->svsm_entries, r->clock_hz),
+                  "total_per_interrupt",
+                  per_event_ns(c->hv_cycles + c->svsm_cycles, r->verdict.delivered,
+                               r->clock_hz)));
+    json_object_set_new(o, "elapsed_s", json_real(r->elapsed_s));
+    json_object_set_new(o, "wall_s", json_real(r->wall_s));
+    json_object_set_new(o, "placement", json_string(r->placement));
+    if (r->perf_json[0]) {
+        json_t *perf = json_loads(r->perf_json, 0, NULL);
+        if (perf)
+            json_object_set_new(o, "perf", perf);
+    }
+    return o;
+}
+
+static json_t *costs_json(const struct altinj_cost_profile *p)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "name", json_string(p->name));
+    json_t *ns = json_object(), *src = json_object();
+    for (int k = 0; k < ALTINJ_COST__COUNT; k++) {
+        const char *key = altinj_cost_kind_name((enum altinj_cost_kind)k);
+        json_object_set_new(ns, key, json_real(p->ns[k]));
+        json_object_set_new(src, key, json_string(p->source[k]));
+    }
+    json_object_set_new(o, "ns", ns);
+    json_object_set_new(o, "sources", src);
+    return o;
+}
+
+int altinj_output_json(FILE *f, const struct altinj_run_meta *meta,
+                       const struct altinj_run_result *runs, size_t n)
+{
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:I}", "tool", "altinj-bench", "version",
+                            meta->version, "mode", meta->mode, "workload", meta->workload,
+                            "seed", (json_int_t)meta->seed);
+    if (!doc)
+        return -1;
+    json_object_set_new(doc, "costs", costs_json(meta->costs));
+    json_object_set_new(doc, "machine",
+                        json_pack("{s:I, s:I, s:I, s:s, s:s}", "cpus", (json_int_t)meta->ncpus,
+                                  "clock_hz", (json_int_t)meta->clock_hz,
+                                  "clock_read_overhead_cycles",
+                                  (json_int_t)meta->clock_read_overhead, "host", meta->host,
+                                  "cpu_model", meta->cpu_model));
+    json_object_set_new(doc, "assumptions",
+                        json_pack("[s, s]", ALTINJ_ASSUMPTION_HVDB_FLAG,
+                                  ALTINJ_ASSUMPTION_BUSY_FRACTION));
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *r = run_json(meta, &runs[i]);
+        if (!r) {
+            json_decref(arr);
+            json_decref(doc);
+            return -1;
+        }
+        json_array_append_new(arr, r);
+    }
+    json_object_set_new(doc, "runs", arr);
+    const int rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    json_decref(doc);
+    if (rc != 0 || fputc('\n', f) == EOF)
+        return -1;
+    return 0;
+}

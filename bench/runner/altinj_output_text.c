@@ -1,0 +1,124 @@
+#include "altinj_output_text.h"
+
+#include <inttypes.h>
+
+#define LABEL_W 30
+#define COL_W 14
+
+static void header(FILE *f, const struct altinj_run_result *runs, size_t n)
+{
+    fprintf(f, "%-*s", LABEL_W, "");
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%*s", COL_W, runs[i].strategy);
+    fputc('\n', f);
+}
+
+static void row_u64(FILE *f, const char *label, const struct altinj_run_result *runs, size_t n,
+                    uint64_t (*get)(const struct altinj_run_result *))
+{
+    fprintf(f, "%-*s", LABEL_W, label);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%*" PRIu64, COL_W, get(&runs[i]));
+    fputc('\n', f);
+}
+
+static void row_f(FILE *f, const char *label, const struct altinj_run_result *runs, size_t n,
+                  double (*get)(const struct altinj_run_result *), int decimals)
+{
+    fprintf(f, "%-*s", LABEL_W, label);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%*.*f", COL_W, decimals, get(&runs[i]));
+    fputc('\n', f);
+}
+
+#define U64_GETTER(name, expr)                                                                 \
+    static uint64_t name(const struct altinj_run_result *r) { return (expr); }
+#define F_GETTER(name, expr)                                                                   \
+    static double name(const struct altinj_run_result *r) { return (expr); }
+
+U64_GETTER(g_posted, r->posted)
+U64_GETTER(g_delivered, r->verdict.delivered)
+U64_GETTER(g_lost, r->verdict.lost)
+U64_GETTER(g_dup, r->verdict.duplicated)
+U64_GETTER(g_busy, r->c.busy_events)
+U64_GETTER(g_failed, r->c.failed_vmruns)
+U64_GETTER(g_reinj, r->c.reinjections)
+
+static double pct_us(const struct altinj_hist *h, double p)
+{
+    return (double)altinj_hist_value_at_percentile(h, p) / 1000.0;
+}
+
+F_GETTER(g_p50, pct_us(&r->latency_ns, 50))
+F_GETTER(g_p90, pct_us(&r->latency_ns, 90))
+F_GETTER(g_p99, pct_us(&r->latency_ns, 99))
+F_GETTER(g_p999, pct_us(&r->latency_ns, 99.9))
+F_GETTER(g_p9999, pct_us(&r->latency_ns, 99.99))
+F_GETTER(g_max, (double)altinj_hist_max(&r->latency_ns) / 1000.0)
+F_GETTER(g_b50, pct_us(&r->busy_redelivery_ns, 50))
+F_GETTER(g_b99, pct_us(&r->busy_redelivery_ns, 99))
+F_GETTER(g_bmax, (double)altinj_hist_max(&r->busy_redelivery_ns) / 1000.0)
+F_GETTER(g_exits, altinj_run_result_per_1000(r, r->c.exits))
+F_GETTER(g_vmruns, altinj_run_result_per_1000(r, r->c.vmruns))
+F_GETTER(g_failedk, altinj_run_result_per_1000(r, r->c.failed_vmruns))
+F_GETTER(g_svsm, altinj_run_result_per_1000(r, r->c.svsm_entries))
+F_GETTER(g_dbw, altinj_run_result_per_1000(r, r->c.doorbell_writes + r->poster_doorbell_writes))
+F_GETTER(g_hv_ns, r->c.exits && r->clock_hz
+                      ? (double)r->c.hv_cycles * 1e9 / (double)r->clock_hz / (double)r->c.exits
+                      : 0.0)
+F_GETTER(g_svsm_ns, r->c.svsm_entries && r->clock_hz
+                        ? (double)r->c.svsm_cycles * 1e9 / (double)r->clock_hz /
+                              (double)r->c.svsm_entries
+                        : 0.0)
+
+void altinj_output_text(FILE *f, const struct altinj_run_meta *meta,
+                        const struct altinj_run_result *runs, size_t n)
+{
+    fprintf(f, "altinj-bench %s, %s mode\n", meta->version, meta->mode);
+    fprintf(f, "workload: %s (seed %" PRIu64 ")\n", meta->workload, meta->seed);
+    fprintf(f, "costs:    %s", meta->costs->name);
+    for (int k = 0; k < ALTINJ_COST__COUNT; k++)
+        fprintf(f, " %s=%.0fns", altinj_cost_kind_name((enum altinj_cost_kind)k),
+                meta->costs->ns[k]);
+    fputc('\n', f);
+    if (n > 0 && runs[0].placement[0])
+        fprintf(f, "placement: %s\n", runs[0].placement);
+    fputc('\n', f);
+    header(f, runs, n);
+    row_u64(f, "events posted", runs, n, g_posted);
+    row_u64(f, "delivered", runs, n, g_delivered);
+    row_u64(f, "lost", runs, n, g_lost);
+    row_u64(f, "duplicated", runs, n, g_dup);
+    row_u64(f, "BUSY events", runs, n, g_busy);
+    row_u64(f, "failed VMRUNs (VMEXIT_BUSY)", runs, n, g_failed);
+    row_u64(f, "re-injections", runs, n, g_reinj);
+    fputs("latency, us (handler - intended)\n", f);
+    row_f(f, "  p50", runs, n, g_p50, 2);
+    row_f(f, "  p90", runs, n, g_p90, 2);
+    row_f(f, "  p99", runs, n, g_p99, 2);
+    row_f(f, "  p99.9", runs, n, g_p999, 2);
+    row_f(f, "  p99.99", runs, n, g_p9999, 2);
+    row_f(f, "  max", runs, n, g_max, 2);
+    fputs("BUSY exit -> re-delivery, us\n", f);
+    row_f(f, "  p50", runs, n, g_b50, 2);
+    row_f(f, "  p99", runs, n, g_b99, 2);
+    row_f(f, "  max", runs, n, g_bmax, 2);
+    fputs("per 1000 interrupts\n", f);
+    row_f(f, "  guest exits", runs, n, g_exits, 1);
+    row_f(f, "  VMRUNs", runs, n, g_vmruns, 1);
+    row_f(f, "  failed VMRUNs", runs, n, g_failedk, 1);
+    row_f(f, "  SVSM entries", runs, n, g_svsm, 1);
+    row_f(f, "  doorbell writes", runs, n, g_dbw, 1);
+    fputs("overhead\n", f);
+    row_f(f, "  hypervisor ns / exit", runs, n, g_hv_ns, 1);
+    row_f(f, "  SVSM ns / entry", runs, n, g_svsm_ns, 1);
+    fprintf(f, "%-*s", LABEL_W, "verdict");
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%*s", COL_W,
+                altinj_run_result_ok(&runs[i]) ? "exactly-once"
+                : runs[i].fatal                ? "FATAL"
+                : runs[i].stalled              ? "STALLED"
+                                               : "BROKEN");
+    fputc('\n', f);
+    fprintf(f, "\nassumption: %s\n", ALTINJ_ASSUMPTION_HVDB_FLAG);
+}

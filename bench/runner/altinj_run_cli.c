@@ -1,0 +1,201 @@
+#include "altinj_run_cli.h"
+
+#include <getopt.h>
+#include <string.h>
+
+#include "altinj_cli_num.h"
+
+void altinj_run_usage(FILE *f)
+{
+    fputs(
+        "usage: altinj-bench run [options]\n"
+        "\n"
+        "Runs interrupt-heavy guest workloads against BUSY-bit signalling strategies and reports\n"
+        "per-interrupt latency, world-switch counts and an exactly-once verdict.\n"
+        "\n"
+        "  -s, --strategy LIST    reactive, hvdb-flag, unconditional, paravisor, or all\n"
+        "                         (comma list; default all). All strategies replay the same\n"
+        "                         arrival sequence.\n"
+        "  -w, --workload SPEC    timer:hz=N | poisson:rate=N | burst:rate=N,on=US,off=US |\n"
+        "                         ipi:senders=K,rate=N | trace:file=PATH[,cpus=L][,speed=X]\n"
+        "                         plus busy=F (fraction of deliveries a VMEXIT cuts, default\n"
+        "                         0.05) and exc=F (fraction of #PF/#VC). Default: " ALTINJ_RUN_DEFAULT_WORKLOAD "\n"
+        "  -d, --duration SEC     arrivals over SEC seconds (default 2)\n"
+        "  -n, --events N         exactly the first N arrivals instead of a duration\n"
+        "  -c, --costs PROFILE    zero | snp | a cost file (key=value; see core/profiles/)\n"
+        "                         (default snp)\n"
+        "      --seed N           arrival seed (default 1)\n"
+        "      --json FILE        write results as JSON\n"
+        "      --hist FILE        write a cyclictest -h style histogram to FILE and an\n"
+        "                         HdrHistogram percentile table per strategy to\n"
+        "                         FILE.<strategy>.hgrm\n"
+        "      --drain SEC        after the last arrival, wait at most SEC for deliveries\n"
+        "                         (default 10)\n"
+        "  -q, --quiet            no table, no progress line\n"
+        "  -h, --help             this text\n"
+        "\n"
+        "Exit status: 0 all runs exactly-once; 1 an event was lost or duplicated, or the guest\n"
+        "could not be made runnable; 2 bad input.\n"
+        "\n"
+        "Examples:\n"
+        "  altinj-bench run --strategy all --workload poisson:rate=100000 --duration 2\n"
+        "  altinj-bench run -s reactive,unconditional -w 'burst:rate=2000000,on=50,off=950,busy=0.2'\n"
+        "  altinj-bench run -w timer:hz=250000 -c zero --json results/timer.json --hist results/timer.hist\n"
+        "  altinj-bench run -w 'trace:file=irq.txt,cpus=0-3' --events 100000\n",
+        f);
+}
+
+int altinj_run_parse_strategies(const char *list, struct altinj_run_opts *o, char *err,
+                                size_t errlen)
+{
+    o->nstrategies = 0;
+    if (!*list) {
+        snprintf(err, errlen, "--strategy: empty list");
+        return -1;
+    }
+    const char *p = list;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        const size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char name[64];
+        if (len == 0 || len >= sizeof name) {
+            snprintf(err, errlen, "--strategy: bad entry in '%s'", list);
+            return -1;
+        }
+        memcpy(name, p, len);
+        name[len] = '\0';
+        if (strcmp(name, "all") == 0) {
+            for (size_t i = 0; i < altinj_strategy_count() &&
+                               o->nstrategies < ALTINJ_RUN_MAX_STRATEGIES; i++)
+                o->strategies[o->nstrategies++] = altinj_strategy_at(i);
+        } else {
+            const struct altinj_strategy *s = altinj_strategy_find(name);
+            if (!s) {
+                snprintf(err, errlen,
+                         "--strategy: unknown strategy '%s' (reactive, hvdb-flag, unconditional, "
+                         "paravisor, all)",
+                         name);
+                return -1;
+            }
+            if (o->nstrategies == ALTINJ_RUN_MAX_STRATEGIES) {
+                snprintf(err, errlen, "--strategy: too many entries");
+                return -1;
+            }
+            o->strategies[o->nstrategies++] = s;
+        }
+        p += len;
+        if (*p == ',') {
+            p++;
+            if (!*p) {
+                snprintf(err, errlen, "--strategy: trailing comma in '%s'", list);
+                return -1;
+            }
+        }
+    }
+    /* A strategy named twice would run twice: refuse rather than print a doubled row. */
+    for (size_t i = 0; i < o->nstrategies; i++)
+        for (size_t j = i + 1; j < o->nstrategies; j++)
+            if (o->strategies[i] == o->strategies[j]) {
+                snprintf(err, errlen, "--strategy: '%s' named twice", o->strategies[i]->name);
+                return -1;
+            }
+    return 0;
+}
+
+enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run_opts *o,
+                                        FILE *out, char *err, size_t errlen)
+{
+    *o = (struct altinj_run_opts){
+        .workload = ALTINJ_RUN_DEFAULT_WORKLOAD,
+        .duration_s = ALTINJ_RUN_DEFAULT_DURATION,
+        .costs = ALTINJ_RUN_DEFAULT_COSTS,
+        .seed = 1,
+        .drain_timeout_s = 10.0,
+    };
+    enum { OPT_SEED = 256, OPT_JSON, OPT_HIST, OPT_DRAIN };
+    static const struct option longopts[] = {
+        {"strategy", required_argument, NULL, 's'},
+        {"workload", required_argument, NULL, 'w'},
+        {"duration", required_argument, NULL, 'd'},
+        {"events", required_argument, NULL, 'n'},
+        {"costs", required_argument, NULL, 'c'},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"json", required_argument, NULL, OPT_JSON},
+        {"hist", required_argument, NULL, OPT_HIST},
+        {"drain", required_argument, NULL, OPT_DRAIN},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    bool have_strategy = false, have_duration = false, have_events = false;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":s:w:d:n:c:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            if (altinj_run_parse_strategies(optarg, o, err, errlen) != 0)
+                return ALTINJ_CLI_ERROR;
+            have_strategy = true;
+            break;
+        case 'w':
+            o->workload = optarg;
+            break;
+        case 'd':
+            if (altinj_cli_parse_double("--duration", optarg, 0.0, 3600.0, &o->duration_s, err,
+                                        errlen) != 0)
+                return ALTINJ_CLI_ERROR;
+            have_duration = true;
+            break;
+        case 'n':
+            if (altinj_cli_parse_u64("--events", optarg, 1, ALTINJ_RUN_MAX_EVENTS, &o->events,
+                                     err, errlen) != 0)
+                return ALTINJ_CLI_ERROR;
+            have_events = true;
+            break;
+        case 'c':
+            o->costs = optarg;
+            break;
+        case OPT_SEED:
+            if (altinj_cli_parse_u64("--seed", optarg, 0, UINT64_MAX, &o->seed, err, errlen) != 0)
+                return ALTINJ_CLI_ERROR;
+            break;
+        case OPT_JSON:
+            o->json_path = optarg;
+            break;
+        case OPT_HIST:
+            o->hist_path = optarg;
+            break;
+        case OPT_DRAIN:
+            if (altinj_cli_parse_double("--drain", optarg, 0.0, 3600.0, &o->drain_timeout_s, err,
+                                        errlen) != 0)
+                return ALTINJ_CLI_ERROR;
+            break;
+        case 'q':
+            o->quiet = true;
+            break;
+        case 'h':
+            altinj_run_usage(out);
+            return ALTINJ_CLI_EXIT;
+        case ':':
+            snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+            return ALTINJ_CLI_ERROR;
+        default:
+            snprintf(err, errlen, "unknown option '%s' (see altinj-bench run --help)",
+                     argv[optind - 1]);
+            return ALTINJ_CLI_ERROR;
+        }
+    }
+    if (optind < argc) {
+        snprintf(err, errlen, "unexpected argument '%s' (see altinj-bench run --help)",
+                 argv[optind]);
+        return ALTINJ_CLI_ERROR;
+    }
+    if (have_duration && have_events) {
+        snprintf(err, errlen, "--duration and --events exclude each other");
+        return ALTINJ_CLI_ERROR;
+    }
+    if (!have_strategy)
+        altinj_run_parse_strategies("all", o, err, errlen);
+    return ALTINJ_CLI_OK;
+}

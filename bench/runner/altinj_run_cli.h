@@ -1,0 +1,47 @@
+/* Options of `altinj-bench run`, parsed and validated (nothing is run here). */
+#ifndef ALTINJ_RUN_CLI_H
+#define ALTINJ_RUN_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "altinj_strategy.h"
+
+#define ALTINJ_RUN_MAX_STRATEGIES 16
+#define ALTINJ_RUN_DEFAULT_WORKLOAD "poisson:rate=100000"
+#define ALTINJ_RUN_DEFAULT_DURATION 2.0
+#define ALTINJ_RUN_DEFAULT_COSTS "snp"
+/* A live run pre-generates its arrivals (24 bytes each) so every strategy replays the same
+ * sequence: this bound keeps that under 1.2 GB. */
+#define ALTINJ_RUN_MAX_EVENTS 50000000u
+
+struct altinj_run_opts {
+    const struct altinj_strategy *strategies[ALTINJ_RUN_MAX_STRATEGIES];
+    size_t nstrategies;
+    const char *workload;
+    double duration_s;      /* used when events == 0 */
+    uint64_t events;        /* 0: bounded by duration */
+    const char *costs;
+    uint64_t seed;
+    const char *json_path;  /* NULL: none */
+    const char *hist_path;  /* NULL: none */
+    bool quiet;
+    double drain_timeout_s;
+};
+
+enum altinj_cli_status { ALTINJ_CLI_OK = 0, ALTINJ_CLI_EXIT = 1, ALTINJ_CLI_ERROR = -1 };
+
+/* Parses argv (argv[0] is "run"). ALTINJ_CLI_EXIT: --help was printed to out, exit 0.
+ * ALTINJ_CLI_ERROR: one line in err, exit 2. */
+enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run_opts *o,
+                                        FILE *out, char *err, size_t errlen);
+
+/* Parses "reactive,hvdb-flag" or "all" into o->strategies. */
+int altinj_run_parse_strategies(const char *list, struct altinj_run_opts *o, char *err,
+                                size_t errlen);
+
+void altinj_run_usage(FILE *f);
+
+#endif

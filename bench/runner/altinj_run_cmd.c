@@ -1,0 +1,253 @@
+#include "altinj_run_cmd.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "altinj_atomic_file.h"
+#include "altinj_costs.h"
+#include "altinj_live.h"
+#include "altinj_output_hist.h"
+#include "altinj_output_json.h"
+#include "altinj_output_text.h"
+#include "altinj_progress.h"
+#include "altinj_run_cli.h"
+#include "altinj_run_meta.h"
+#include "altinj_tsc.h"
+#include "altinj_workload.h"
+
+#ifndef ALTINJ_VERSION
+#define ALTINJ_VERSION "unknown"
+#endif
+
+#define ERR_LEN 512
+
+static int fail(int status, const char *msg)
+{
+    fprintf(stderr, "altinj-bench run: %s\n", msg);
+    return status;
+}
+
+void altinj_run_meta_machine(struct altinj_run_meta *meta)
+{
+    struct utsname u;
+    if (uname(&u) == 0)
+        snprintf(meta->host, sizeof meta->host, "%s %s %s", u.nodename, u.machine, u.release);
+    const long n = sysconf(_SC_NPROCESSORS_ONLN);
+    meta->ncpus = n > 0 ? (unsigned)n : 0;
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "model name", 10) == 0) {
+            const char *colon = strchr(line, ':');
+            if (colon) {
+                snprintf(meta->cpu_model, sizeof meta->cpu_model, "%s", colon + 2);
+                meta->cpu_model[strcspn(meta->cpu_model, "\n")] = '\0';
+            }
+            break;
+        }
+    }
+    fclose(f);
+}
+
+/* An arrival stream the clock cannot resolve would turn into a burst of simultaneous posts:
+ * refuse a mean per-source gap below the cost of one clock read. */
+static int check_schedulable(const struct altinj_workload_spec *wl,
+                             const struct altinj_tsc_clock *clock, char *err, size_t errlen)
+{
+    if (wl->kind == ALTINJ_WL_TRACE)
+        return 0;
+    double per_source = wl->rate / (double)altinj_workload_sources(wl);
+    if (wl->kind == ALTINJ_WL_TIMER)
+        per_source = wl->rate;
+    const double gap_cycles = (double)clock->hz / per_source;
+    if (gap_cycles < (double)(clock->read_overhead_cycles ? clock->read_overhead_cycles : 1)) {
+        snprintf(err, errlen,
+                 "rate %.6g/s is above what the clock can schedule: %.2f cycles between "
+                 "arrivals, one clock read costs %llu",
+                 wl->rate, gap_cycles, (unsigned long long)clock->read_overhead_cycles);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_outputs(const struct altinj_run_opts *o, char *err, size_t errlen)
+{
+    if (o->json_path && altinj_atomic_file_check(o->json_path, err, errlen) != 0)
+        return -1;
+    if (o->hist_path) {
+        if (altinj_atomic_file_check(o->hist_path, err, errlen) != 0)
+            return -1;
+        for (size_t i = 0; i < o->nstrategies; i++) {
+            char table[PATH_MAX];
+            if (altinj_output_hist_table_path(o->hist_path, o->strategies[i]->name, table,
+                                              sizeof table) != 0 ||
+                altinj_atomic_file_check(table, err, errlen) != 0) {
+                if (!err[0])
+                    snprintf(err, errlen, "--hist: path too long");
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int write_outputs(const struct altinj_run_opts *o, const struct altinj_run_meta *meta,
+                         const struct altinj_run_result *runs, size_t n, char *err,
+                         size_t errlen)
+{
+    if (o->json_path) {
+        struct altinj_atomic_file af;
+        if (altinj_atomic_file_open(&af, o->json_path, err, errlen) != 0)
+            return -1;
+        if (altinj_output_json(af.f, meta, runs, n) != 0) {
+            altinj_atomic_file_abort(&af);
+            snprintf(err, errlen, "cannot write %s", o->json_path);
+            return -1;
+        }
+        if (altinj_atomic_file_commit(&af, err, errlen) != 0)
+            return -1;
+    }
+    if (o->hist_path && altinj_output_hist(o->hist_path, runs, n, err, errlen) != 0)
+        return -1;
+    return 0;
+}
+
+int altinj_run_command(int argc, char **argv)
+{
+    char err[ERR_LEN] = "";
+    struct altinj_run_opts o;
+    switch (altinj_run_parse(argc, argv, &o, stdout, err, sizeof err)) {
+    case ALTINJ_CLI_EXIT:
+        return 0;
+    case ALTINJ_CLI_ERROR:
+        return fail(2, err);
+    case ALTINJ_CLI_OK:
+        break;
+    }
+    struct altinj_cost_profile costs;
+    if (altinj_costs_load(o.costs, &costs, err, sizeof err) != 0)
+        return fail(2, err);
+    struct altinj_workload_spec wl;
+    if (altinj_workload_parse(o.workload, &wl, err, sizeof err) != 0)
+        return fail(2, err);
+    int status = 2;
+    struct altinj_arrival *arrivals = NULL;
+    struct altinj_run_result *runs = NULL;
+    size_t nruns = 0;
+    if (check_outputs(&o, err, sizeof err) != 0)
+        goto out;
+
+    struct altinj_tsc_clock clock;
+    if (altinj_tsc_calibrate(&clock, err, sizeof err) != 0) {
+        status = 1;
+        goto out;
+    }
+    if (check_schedulable(&wl, &clock, err, sizeof err) != 0)
+        goto out;
+
+    /* Every strategy replays this one sequence. One more than the cap is asked for so that
+     * "too many" can be told apart from "exactly the cap". */
+    size_t count = 0;
+    const size_t want = o.events ? (size_t)o.events : (size_t)ALTINJ_RUN_MAX_EVENTS + 1;
+    const uint64_t until = o.events ? UINT64_MAX : (uint64_t)(o.duration_s * 1e9);
+    if (altinj_workload_pregenerate(&wl, o.seed, want, until, &arrivals, &count) != 0) {
+        snprintf(err, sizeof err, "cannot generate the arrivals (out of memory)");
+        status = 1;
+        goto out;
+    }
+    if (count > ALTINJ_RUN_MAX_EVENTS) {
+        snprintf(err, sizeof err,
+                 "the workload posts more than %u events in %.6g s: lower the rate or the "
+                 "duration, or use --events",
+                 ALTINJ_RUN_MAX_EVENTS, o.duration_s);
+        goto out;
+    }
+    if (count == 0) {
+        snprintf(err, sizeof err, "the workload posts no event in %.6g s", o.duration_s);
+        goto out;
+    }
+
+    struct altinj_run_meta meta = {
+        .version = ALTINJ_VERSION,
+        .mode = "live",
+        .seed = o.seed,
+        .costs = &costs,
+        .clock_hz = clock.hz,
+        .clock_read_overhead = clock.read_overhead_cycles,
+    };
+    altinj_workload_describe(&wl, meta.workload, sizeof meta.workload);
+    altinj_run_meta_machine(&meta);
+
+    runs = calloc(o.nstrategies, sizeof *runs);
+    if (!runs) {
+        snprintf(err, sizeof err, "out of memory");
+        status = 1;
+        goto out;
+    }
+    struct altinj_live_config cfg = {
+        .arrivals = arrivals,
+        .count = count,
+        .nsources = altinj_workload_sources(&wl),
+        .clock = &clock,
+        .drain_timeout_s = o.drain_timeout_s,
+        .progress = altinj_progress_update,
+    };
+    if (altinj_costs_to_cycles(&costs, clock.hz, cfg.cost_cycles) != 0) {
+        snprintf(err, sizeof err, "cost profile '%s' does not fit the clock", costs.name);
+        goto out;
+    }
+    const double span_s = (double)arrivals[count - 1].t_ns * 1e-9;
+    for (size_t i = 0; i < o.nstrategies; i++, nruns++) {
+        if (altinj_run_result_init(&runs[i], o.strategies[i]->name, "live") != 0) {
+            snprintf(err, sizeof err, "out of memory");
+            status = 1;
+            goto out;
+        }
+        struct altinj_progress prog;
+        altinj_progress_begin(&prog, o.strategies[i]->name, span_s, o.quiet);
+        cfg.strategy = o.strategies[i];
+        cfg.progress_ctx = &prog;
+        const int rc = altinj_live_run(&cfg, &runs[i], err, sizeof err);
+        altinj_progress_end(&prog);
+        if (rc != 0) {
+            nruns++;
+            status = 1;
+            goto out;
+        }
+    }
+    if (!o.quiet)
+        altinj_output_text(stdout, &meta, runs, nruns);
+    if (write_outputs(&o, &meta, runs, nruns, err, sizeof err) != 0) {
+        status = 2;
+        goto out;
+    }
+    status = 0;
+    for (size_t i = 0; i < nruns; i++) {
+        const struct altinj_run_result *r = &runs[i];
+        if (altinj_run_result_ok(r))
+            continue;
+        fprintf(stderr,
+                "altinj-bench run: %s: %llu lost, %llu duplicated%s%s%s\n", r->strategy,
+                (unsigned long long)r->verdict.lost, (unsigned long long)r->verdict.duplicated,
+                r->fatal ? ", guest could not be made runnable" : "",
+                r->stalled ? ", deliveries stalled past the drain timeout" : "",
+                r->c.internal_errors ? ", model invariant broken" : "");
+        status = 1;
+    }
+    err[0] = '\0';
+out:
+    if (err[0])
+        fail(status, err);
+    for (size_t i = 0; i < nruns; i++)
+        altinj_run_result_free(&runs[i]);
+    free(runs);
+    free(arrivals);
+    altinj_workload_spec_free(&wl);
+    return status;
+}

@@ -1,0 +1,54 @@
+/*
+ * What one run (one strategy on one workload, live or simulated) measured. Every output (table,
+ * JSON, histograms) is made from an array of these, so live and simulated runs print alike.
+ */
+#ifndef ALTINJ_RUN_RESULT_H
+#define ALTINJ_RUN_RESULT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "altinj_counters.h"
+#include "altinj_hist.h"
+#include "altinj_oracle.h"
+
+#define ALTINJ_PLACEMENT_MAX 256
+
+struct altinj_run_result {
+    const char *strategy;          /* static string from the strategy table */
+    const char *mode;              /* "live" or "sim" */
+    unsigned vcpus;
+    uint64_t posted;               /* events posted by the sources */
+    struct altinj_oracle_verdict verdict;
+    struct altinj_counters c;      /* summed over vCPUs */
+    uint64_t poster_doorbell_writes; /* doorbell posts by the sources (the vCPU's c counts the
+                                        strategy's own writes) */
+    uint64_t kicks;
+    uint64_t ring_full_waits;      /* times a source found its ring full (backpressure) */
+    uint64_t late_posts;           /* posts that left after their intended time + 1 us */
+    bool fatal;                    /* the SVSM could not make the guest runnable */
+    bool stalled;                  /* the run hit its drain deadline with events undelivered */
+    double elapsed_s;              /* clock time from the first intended arrival to the end */
+    double wall_s;                 /* wall-clock time of the run */
+    uint64_t clock_hz;             /* cycles per second of the run's clock */
+    /* Per-interrupt latency, ns: guest handler entry minus intended arrival. */
+    struct altinj_hist latency_ns;
+    /* For events whose delivery a VMEXIT cut: handler entry minus that first VMEXIT, ns. */
+    struct altinj_hist busy_redelivery_ns;
+    char placement[ALTINJ_PLACEMENT_MAX];
+    /* perf counters over the vCPU thread, rendered by altinj_perf (may be empty). */
+    char perf_json[1024];
+};
+
+/* Returns 0, or -1 when the histograms cannot be allocated. */
+int altinj_run_result_init(struct altinj_run_result *r, const char *strategy, const char *mode);
+void altinj_run_result_free(struct altinj_run_result *r);
+
+/* Whether the run may be trusted: nothing lost, nothing duplicated, nothing fatal, no broken
+ * invariant. */
+bool altinj_run_result_ok(const struct altinj_run_result *r);
+
+/* Per 1000 delivered interrupts (0 when none was delivered). */
+double altinj_run_result_per_1000(const struct altinj_run_result *r, uint64_t count);
+
+#endif

@@ -1,0 +1,1 @@
+target_link_libraries(test_live_run PRIVATE altinj_runner)
