@@ -1,0 +1,427 @@
+/* Workload spec parsing and validation (grammar: altinj_workload.h, workloads/README.md). */
+#include "altinj_wl_internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum key {
+    K_HZ, K_RATE, K_ON, K_OFF, K_SENDERS, K_FILE, K_CPUS, K_SPEED, K_LOOP,
+    K_BUSY, K_EXC, K_SEED, K_VECTOR, K_COUNT
+};
+
+static const char *const key_name[K_COUNT] = {
+    "hz", "rate", "on", "off", "senders", "file", "cpus", "speed", "loop",
+    "busy", "exc", "seed", "vector",
+};
+
+#define BIT(k) (1u << (k))
+#define COMMON (BIT(K_BUSY) | BIT(K_EXC) | BIT(K_SEED))
+
+struct kind_info {
+    const char *name;
+    enum altinj_workload_kind kind;
+    unsigned allowed;
+    unsigned required;
+    uint8_t vector; /* default for vector= */
+};
+
+/* Default vectors: LOCAL_TIMER_VECTOR 0xEC and CALL_FUNCTION_SINGLE_VECTOR 0xFB as Linux uses
+ * them (arch/x86/include/asm/irq_vectors.h); 0x30 and 0x31 are ordinary device vectors, kept
+ * apart so that a run mixing a poisson and a burst source can tell them apart. */
+static const struct kind_info kinds[] = {
+    {"timer", ALTINJ_WL_TIMER, BIT(K_HZ) | BIT(K_VECTOR) | COMMON, BIT(K_HZ), 0xEC},
+    {"poisson", ALTINJ_WL_POISSON, BIT(K_RATE) | BIT(K_VECTOR) | COMMON, BIT(K_RATE), 0x30},
+    {"burst", ALTINJ_WL_BURST, BIT(K_RATE) | BIT(K_ON) | BIT(K_OFF) | BIT(K_VECTOR) | COMMON,
+     BIT(K_RATE) | BIT(K_ON) | BIT(K_OFF), 0x31},
+    {"ipi", ALTINJ_WL_IPI, BIT(K_SENDERS) | BIT(K_RATE) | BIT(K_VECTOR) | COMMON,
+     BIT(K_SENDERS) | BIT(K_RATE), 0xFB},
+    {"trace", ALTINJ_WL_TRACE,
+     BIT(K_FILE) | BIT(K_CPUS) | BIT(K_SPEED) | BIT(K_LOOP) | COMMON, BIT(K_FILE), 0},
+};
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+/* Values echoed in messages are cut here, so one long value cannot crowd out the problem. */
+#define ECHO "%.64s"
+
+const char *altinj_wl_kind_name(enum altinj_workload_kind kind)
+{
+    for (size_t i = 0; i < NKINDS; i++)
+        if (kinds[i].kind == kind)
+            return kinds[i].name;
+    return "?";
+}
+
+/* The whole string is one finite decimal or hex float (strtod's syntax), nothing around it. */
+static int parse_double(const char *key, const char *s, double *v, char *why, size_t len)
+{
+    char *end = NULL;
+    /* strtod would skip leading space; a value with any is rejected, like trailing garbage. */
+    const double d = isspace((unsigned char)*s) ? 0.0 : strtod(s, &end);
+    if (end == NULL || end == s || *end != '\0') {
+        snprintf(why, len, "%s must be a number (got '" ECHO "')", key, s);
+        return -1;
+    }
+    if (!isfinite(d)) {
+        snprintf(why, len, "%s must be a finite number (got '" ECHO "')", key, s);
+        return -1;
+    }
+    *v = d;
+    return 0;
+}
+
+/* Decimal or 0x-hex digits only: no sign, no space, no octal surprise from a leading 0. */
+static int parse_u64(const char *key, const char *s, uint64_t *v, char *why, size_t len)
+{
+    const bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+    const char *p = hex ? s + 2 : s;
+    const uint64_t base = hex ? 16 : 10;
+    uint64_t x = 0;
+    if (*p == '\0')
+        goto bad;
+    for (; *p != '\0'; p++) {
+        unsigned d;
+        if (isdigit((unsigned char)*p))
+            d = (unsigned)(*p - '0');
+        else if (hex && isxdigit((unsigned char)*p))
+            d = (unsigned)(tolower((unsigned char)*p) - 'a' + 10);
+        else
+            goto bad;
+        if (x > (UINT64_MAX - d) / base) {
+            snprintf(why, len, "%s is too large (got '" ECHO "')", key, s);
+            return -1;
+        }
+        x = x * base + d;
+    }
+    *v = x;
+    return 0;
+bad:
+    snprintf(why, len, "%s must be a non-negative integer (got '" ECHO "')", key, s);
+    return -1;
+}
+
+static int parse_rate(const char *key, const char *s, double *v, char *why, size_t len)
+{
+    if (parse_double(key, s, v, why, len) != 0)
+        return -1;
+    if (!(*v > 0.0)) {
+        snprintf(why, len, "%s must be > 0 (got '" ECHO "')", key, s);
+        return -1;
+    }
+    if (*v > ALTINJ_WL_MAX_RATE) {
+        snprintf(why, len, "%s must be <= 1e9 per second, a period under 1 ns cannot be "
+                 "scheduled (got '" ECHO "')", key, s);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_fraction(const char *key, const char *s, double *v, char *why, size_t len)
+{
+    if (parse_double(key, s, v, why, len) != 0)
+        return -1;
+    if (!(*v >= 0.0 && *v <= 1.0)) {
+        snprintf(why, len, "%s must be a fraction in [0,1] (got '" ECHO "')", key, s);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_window(const char *key, const char *s, double *v, char *why, size_t len)
+{
+    if (parse_double(key, s, v, why, len) != 0)
+        return -1;
+    if (!(*v > 0.0)) {
+        snprintf(why, len, "%s must be > 0 us (got '" ECHO "')", key, s);
+        return -1;
+    }
+    if (*v < 0.001 || *v > 1e9) {
+        snprintf(why, len, "%s must be in [0.001, 1e9] us, 1 ns to ~17 min (got '" ECHO "')",
+                 key, s);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_bounded(const char *key, const char *s, uint64_t lo, uint64_t hi, uint64_t *v,
+                         char *why, size_t len)
+{
+    if (parse_u64(key, s, v, why, len) != 0)
+        return -1;
+    if (*v < lo || *v > hi) {
+        snprintf(why, len, "%s must be in %llu..%llu (got '" ECHO "')", key,
+                 (unsigned long long)lo, (unsigned long long)hi, s);
+        return -1;
+    }
+    return 0;
+}
+
+static const struct kind_info *find_kind(const char *name, size_t n)
+{
+    for (size_t i = 0; i < NKINDS; i++)
+        if (strlen(kinds[i].name) == n && memcmp(kinds[i].name, name, n) == 0)
+            return &kinds[i];
+    return NULL;
+}
+
+static int find_key(const char *name, size_t n)
+{
+    for (int k = 0; k < K_COUNT; k++)
+        if (strlen(key_name[k]) == n && memcmp(key_name[k], name, n) == 0)
+            return k;
+    return -1;
+}
+
+static void list_keys(unsigned mask, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < K_COUNT; k++)
+        if (mask & BIT(k))
+            (void)altinj_wl_appendf(buf, len, &used, "%s%s", used ? ", " : "", key_name[k]);
+}
+
+/* Splits params (modified in place) into val[]. cpus takes the kernel's cpulist syntax, whose
+ * commas collide with the parameter separator: a piece without '=' right after cpus= continues
+ * the cpus list. */
+static int split_params(const struct kind_info *ki, char *params, const char **val, char *why,
+                        size_t len)
+{
+    int last = -1;
+    char *p = params;
+    for (;;) {
+        char *comma = strchr(p, ',');
+        if (comma != NULL)
+            *comma = '\0';
+        char *eq = strchr(p, '=');
+        if (*p == '\0') {
+            snprintf(why, len, "empty parameter (stray ',')");
+            return -1;
+        }
+        if (eq == NULL && last == K_CPUS) {
+            p[-1] = ','; /* rejoin with the cpus value before it */
+        } else if (eq == NULL) {
+            snprintf(why, len, "parameter '" ECHO "' is not key=value", p);
+            return -1;
+        } else {
+            const int k = find_key(p, (size_t)(eq - p));
+            if (k < 0 || !(ki->allowed & BIT(k))) {
+                char keys[128];
+                list_keys(ki->allowed, keys, sizeof(keys));
+                snprintf(why, len, "unknown key '%.*s' for %s (expected %s)",
+                         (int)(eq - p > 64 ? 64 : eq - p), p, ki->name, keys);
+                return -1;
+            }
+            if (val[k] != NULL) {
+                snprintf(why, len, "duplicate key '%s'", key_name[k]);
+                return -1;
+            }
+            if (eq[1] == '\0') {
+                snprintf(why, len, "%s has an empty value", key_name[k]);
+                return -1;
+            }
+            val[k] = eq + 1;
+            last = k;
+        }
+        if (comma == NULL)
+            return 0;
+        p = comma + 1;
+    }
+}
+
+static int check_trace_horizon(const struct altinj_workload_spec *s, char *why, size_t len)
+{
+    const struct altinj_trace *tr = s->trace;
+    if (s->loop > 1 && tr->total < 2) {
+        snprintf(why, len, "loop=%u needs at least two events in the trace to define the "
+                 "loop period (it has one)", s->loop);
+        return -1;
+    }
+    const double end = ((double)tr->span_ns + (double)(s->loop - 1) * (double)tr->period_ns) /
+                       s->speed;
+    if (!(end < (double)ALTINJ_WL_HORIZON_NS)) {
+        snprintf(why, len, "trace duration * loop / speed reaches the 2^62 ns horizon");
+        return -1;
+    }
+    return 0;
+}
+
+static int fill(const struct kind_info *ki, const char **val, struct altinj_workload_spec *s,
+                char *why, size_t len)
+{
+    uint64_t u;
+    s->kind = ki->kind;
+    s->busy = ALTINJ_WL_DEFAULT_BUSY;
+    s->exc = 0.0;
+    s->vector = ki->vector;
+    s->speed = 1.0;
+    s->loop = 1;
+    if (val[K_HZ] && parse_rate("hz", val[K_HZ], &s->rate, why, len))
+        return -1;
+    if (val[K_RATE] && parse_rate("rate", val[K_RATE], &s->rate, why, len))
+        return -1;
+    if (val[K_ON] && parse_window("on", val[K_ON], &s->on_us, why, len))
+        return -1;
+    if (val[K_OFF] && parse_window("off", val[K_OFF], &s->off_us, why, len))
+        return -1;
+    if (val[K_SENDERS]) {
+        if (parse_bounded("senders", val[K_SENDERS], 1, ALTINJ_WL_MAX_SENDERS, &u, why, len))
+            return -1;
+        s->senders = (unsigned)u;
+    }
+    if (val[K_CPUS]) {
+        if (altinj_wl_cpulist_parse(val[K_CPUS], s->cpus, why, len))
+            return -1;
+        s->has_cpus = true;
+    }
+    if (val[K_SPEED]) {
+        if (parse_double("speed", val[K_SPEED], &s->speed, why, len))
+            return -1;
+        if (!(s->speed > 0.0 && s->speed <= ALTINJ_WL_MAX_SPEED)) {
+            snprintf(why, len, "speed must be > 0 and <= 1e6 (got '" ECHO "')", val[K_SPEED]);
+            return -1;
+        }
+    }
+    if (val[K_LOOP]) {
+        if (parse_bounded("loop", val[K_LOOP], 1, ALTINJ_WL_MAX_LOOP, &u, why, len))
+            return -1;
+        s->loop = (unsigned)u;
+    }
+    if (val[K_BUSY] && parse_fraction("busy", val[K_BUSY], &s->busy, why, len))
+        return -1;
+    if (val[K_EXC] && parse_fraction("exc", val[K_EXC], &s->exc, why, len))
+        return -1;
+    if (val[K_SEED]) {
+        if (parse_u64("seed", val[K_SEED], &s->seed, why, len))
+            return -1;
+        s->has_seed = true;
+    }
+    if (val[K_VECTOR]) {
+        if (parse_bounded("vector", val[K_VECTOR], 0x20, 0xFF, &u, why, len))
+            return -1;
+        s->vector = (uint8_t)u;
+    }
+    if (val[K_FILE]) {
+        s->file = strdup(val[K_FILE]);
+        if (s->file == NULL) {
+            snprintf(why, len, "out of memory");
+            return -1;
+        }
+        /* Loaded last: every cheap check has passed, and the trace needs cpus=. */
+        if (altinj_trace_load(s->file, s->has_cpus ? s->cpus : NULL, &s->trace, why, len))
+            return -1;
+        if (check_trace_horizon(s, why, len))
+            return -1;
+    }
+    return 0;
+}
+
+static int parse_into(const char *spec, struct altinj_workload_spec *out, char *why, size_t len)
+{
+    const char *colon = strchr(spec, ':');
+    const size_t klen = colon != NULL ? (size_t)(colon - spec) : strlen(spec);
+    if (klen == 0) {
+        snprintf(why, len, "missing kind (expected KIND:key=value,... with KIND one of timer, "
+                 "poisson, burst, ipi, trace)");
+        return -1;
+    }
+    const struct kind_info *ki = find_kind(spec, klen);
+    if (ki == NULL) {
+        snprintf(why, len, "unknown kind '%.*s' (expected timer, poisson, burst, ipi or trace)",
+                 (int)(klen > 64 ? 64 : klen), spec);
+        return -1;
+    }
+    const char *val[K_COUNT] = {0};
+    char *params = NULL;
+    if (colon != NULL) {
+        params = strdup(colon + 1);
+        if (params == NULL) {
+            snprintf(why, len, "out of memory");
+            return -1;
+        }
+        if (*params != '\0' && split_params(ki, params, val, why, len) != 0) {
+            free(params);
+            return -1;
+        }
+    }
+    int rc = 0;
+    for (int k = 0; k < K_COUNT && rc == 0; k++)
+        if ((ki->required & BIT(k)) && val[k] == NULL) {
+            snprintf(why, len, "missing required key '%s'", key_name[k]);
+            rc = -1;
+        }
+    if (rc == 0)
+        rc = fill(ki, val, out, why, len);
+    free(params);
+    return rc;
+}
+
+/* One line, whatever the input held: control characters (a newline in a spec or in a trace
+ * file name) become '?'. */
+static void one_line(char *s)
+{
+    for (; *s != '\0'; s++)
+        if (iscntrl((unsigned char)*s))
+            *s = '?';
+}
+
+int altinj_workload_parse(const char *spec, struct altinj_workload_spec *out, char *err,
+                          size_t errlen)
+{
+    char why[1024];
+    if (err == NULL)
+        errlen = 0;
+    if (out == NULL) {
+        snprintf(err, errlen, "workload: no output spec given");
+        return -1;
+    }
+    memset(out, 0, sizeof(*out));
+    if (spec == NULL) {
+        snprintf(err, errlen, "workload: no spec given");
+        return -1;
+    }
+    if (parse_into(spec, out, why, sizeof(why)) == 0)
+        return 0;
+    altinj_workload_spec_free(out);
+    if (errlen > 0) {
+        snprintf(err, errlen, "workload '%.200s%s': %s", spec, strlen(spec) > 200 ? "..." : "",
+                 why);
+        one_line(err);
+    }
+    return -1;
+}
+
+void altinj_workload_spec_free(struct altinj_workload_spec *spec)
+{
+    if (spec == NULL)
+        return;
+    altinj_trace_free(spec->trace);
+    free(spec->file);
+    memset(spec, 0, sizeof(*spec));
+}
+
+unsigned altinj_workload_sources(const struct altinj_workload_spec *spec)
+{
+    if (spec == NULL)
+        return 0;
+    switch (spec->kind) {
+    case ALTINJ_WL_IPI: return spec->senders;
+    case ALTINJ_WL_TRACE: return spec->trace != NULL ? spec->trace->ncpus : 0;
+    default: return 1;
+    }
+}
+
+int altinj_workload_source_cpu(const struct altinj_workload_spec *spec, unsigned source)
+{
+    if (spec == NULL || spec->kind != ALTINJ_WL_TRACE || spec->trace == NULL ||
+        source >= spec->trace->ncpus)
+        return -1;
+    return (int)spec->trace->cpu[source].cpu;
+}
+
+uint64_t altinj_workload_seed(const struct altinj_workload_spec *spec, uint64_t run_seed)
+{
+    return spec != NULL && spec->has_seed ? spec->seed : run_seed;
+}
