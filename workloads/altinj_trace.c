@@ -305,7 +305,7 @@ static int read_lines(FILE *f, const char *path, const uint64_t *mask, struct cp
         const char *p = skip_space(buf);
         if (*p == '\0' || *p == '#')
             continue;
-        struct line ln;
+        struct line ln = {0}; /* -O1 sanitizer builds cannot prove parse_line fills it */
         if (parse_line(buf, &ln, why, sizeof(why)) != 0) {
             snprintf(err, errlen, "%s:%zu: %s", path, lineno, why);
             rc = -1;
