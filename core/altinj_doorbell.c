@@ -59,13 +59,28 @@ void altinj_hvdb_signal_clear_busy(struct altinj_hvdb *db, unsigned vmpl)
     atomic_fetch_or_explicit(&db->per_vmpl_events, (uint8_t)(1u << vmpl), memory_order_release);
 }
 
+bool altinj_hvdb_signal(struct altinj_hvdb *db)
+{
+    /* acq_rel: the release half pairs with the acquire fetch_and in altinj_hvdb_take_flags, so
+     * an SVSM that clears NoFurtherSignal after this RMW also sees the poster's irr and events
+     * writes made before it; the acquire half orders this poster after the SVSM's clear. */
+    const uint8_t old = atomic_fetch_or_explicit(&db->flags, ALTINJ_HVDB_FLAG_NO_FURTHER_SIGNAL,
+                                                 memory_order_acq_rel);
+    return (old & ALTINJ_HVDB_FLAG_NO_FURTHER_SIGNAL) == 0;
+}
+
 uint8_t altinj_hvdb_take_flags(struct altinj_hvdb *db)
 {
-    /* relaxed, as in COCONUT-SVSM: the flags carry no payload; a signal that arrives after this
-     * clear is seen on the next pass. */
+    /* relaxed peek: nothing to clear is the common case. */
+    if (atomic_load_explicit(&db->flags, memory_order_relaxed) == 0)
+        return 0;
+    /* acquire: pairs with the acq_rel fetch_or in altinj_hvdb_signal: a poster that found
+     * NoFurtherSignal set relies on this clear being followed by a take of its events.
+     * (COCONUT-SVSM uses Relaxed here because its flags carry no payload; in this model the
+     * suppressed kick makes the ordering matter.) */
     return atomic_fetch_and_explicit(
         &db->flags, (uint8_t)~(ALTINJ_HVDB_FLAG_NO_FURTHER_SIGNAL | ALTINJ_HVDB_FLAG_NMI_PENDING),
-        memory_order_relaxed);
+        memory_order_acquire);
 }
 
 uint8_t altinj_hvdb_take_vector(struct altinj_hvdb *db, uint64_t *rejected)
@@ -89,6 +104,9 @@ uint8_t altinj_hvdb_take_vector(struct altinj_hvdb *db, uint64_t *rejected)
 
 uint8_t altinj_hvdb_take_events(struct altinj_hvdb *db)
 {
+    /* relaxed peek: skip the locked swap when nothing is pending. */
+    if (atomic_load_explicit(&db->per_vmpl_events, memory_order_relaxed) == 0)
+        return 0;
     /* acquire: pairs with the release fetch_or in altinj_hvdb_post_irq and
      * altinj_hvdb_signal_clear_busy. */
     return atomic_exchange_explicit(&db->per_vmpl_events, 0, memory_order_acquire);

@@ -87,14 +87,35 @@ void altinj_hvdb_reset(struct altinj_hvdb *db);
  * them. Returns false (and writes nothing) for vectors below 32 or vmpl out of range. */
 bool altinj_hvdb_post_irq(struct altinj_hvdb *db, unsigned vmpl, uint8_t vector);
 
+/* After posting: decides whether this poster must send the #HV interrupt (the kick). Sets
+ * NoFurtherSignal in the flags byte (fetch_or, acq_rel) and returns true only if it was clear:
+ * while it is set, an earlier poster's #HV is still on its way and the SVSM, which clears it
+ * before processing (altinj_hvdb_take_flags), will see this post too. This is the hypervisor
+ * half of the GHCB NoFurtherSignal protocol; it saves IPIs, never events. */
+bool altinj_hvdb_signal(struct altinj_hvdb *db);
+
 /* Option A signal (ASSUMPTION above): sets CLEAR_BUSY in per_vmpl[vmpl].status, then the
  * events bit, both release. */
 void altinj_hvdb_signal_clear_busy(struct altinj_hvdb *db, unsigned vmpl);
 
+/* The hypervisor's own test of whether VMPL0 must run for this page: events are posted, or
+ * NoFurtherSignal is set (a #HV was signalled and the SVSM has not acknowledged it by clearing
+ * the bit). The second half matters: an SVSM pass that took the events before the poster's
+ * kick landed leaves NoFurtherSignal set, and unless VMPL0 runs once more to clear it, every
+ * later post is suppressed and the page goes quiet for good. relaxed: a decision hint for the
+ * hypervisor; the SVSM's takes are the synchronising reads. */
+static inline bool altinj_hvdb_pending(struct altinj_hvdb *db)
+{
+    return atomic_load_explicit(&db->per_vmpl_events, memory_order_relaxed) != 0 ||
+           (atomic_load_explicit(&db->flags, memory_order_relaxed) &
+            ALTINJ_HVDB_FLAG_NO_FURTHER_SIGNAL) != 0;
+}
+
 /* ---- SVSM side (the CPU that owns the page; may be interrupted and re-entered) ---- */
 
 /* Clear-before-process of the flags byte, as COCONUT-SVSM does: atomically clears
- * NoFurtherSignal and NMI-pending and returns the old byte. */
+ * NoFurtherSignal and NMI-pending and returns the old byte. A zero byte is read, not written,
+ * so an idle doorbell line is not pulled into the exclusive state on every SVSM entry. */
 uint8_t altinj_hvdb_take_flags(struct altinj_hvdb *db);
 
 /* Consumes the VMPL0 vector byte: returns the vector and leaves 0, via a compare-exchange loop

@@ -10,6 +10,12 @@ static void spend(struct altinj_vcpu *v, enum altinj_cost_kind kind)
         v->env.spend(v->env.ctx, kind);
 }
 
+static void yield(struct altinj_vcpu *v, enum altinj_yield_point point)
+{
+    if (v->env.yield)
+        v->env.yield(v->env.ctx, point);
+}
+
 int altinj_vcpu_init(struct altinj_vcpu *v, const struct altinj_strategy *strategy,
                      struct altinj_vmsa *vmsa, struct altinj_hvdb *hvdb,
                      struct altinj_ring *const *sources, unsigned nsources,
@@ -97,6 +103,7 @@ static void consume_doorbell(struct altinj_vcpu *v)
     if (altinj_hvdb_take_vector(v->hvdb, &v->c.hvdb_vectors_rejected) != 0)
         v->c.hvdb_vectors_rejected++;
     const uint8_t events = altinj_hvdb_take_events(v->hvdb);
+    yield(v, ALTINJ_YIELD_DOORBELL_TAKEN);
     if (events & (1u << ALTINJ_GUEST_VMPL)) {
         uint32_t irr[7];
         /* The irr bits only announce; the vectors come with the records. */
@@ -150,19 +157,19 @@ static void svsm_run(struct altinj_vcpu *v, enum altinj_svsm_reason why)
         const struct altinj_reentry_result r = altinj_reentry_repair(v->vmsa);
         altinj_vcpu_note_repair(v, &r);
     }
+    yield(v, ALTINJ_YIELD_SVSM_ENTERED);
     consume_doorbell(v);
+    yield(v, ALTINJ_YIELD_RINGS_DRAINED);
     inject_next(v);
     if (v->strategy->svsm_pre_entry)
         v->strategy->svsm_pre_entry(v, why);
+    yield(v, ALTINJ_YIELD_SVSM_LEAVING);
     v->c.svsm_cycles += altinj_vcpu_now(v) - t0;
 }
 
 bool altinj_vcpu_work_pending(struct altinj_vcpu *v)
 {
-    /* relaxed: the hypervisor's own glance at a page it writes; the SVSM's consume is the
-     * synchronising read. */
-    return atomic_load_explicit(&v->hvdb->per_vmpl_events, memory_order_relaxed) != 0 ||
-           !altinj_irq_fifo_empty(&v->pending) || v->ring_hint;
+    return altinj_hvdb_pending(v->hvdb) || !altinj_irq_fifo_empty(&v->pending) || v->ring_hint;
 }
 
 static enum altinj_svsm_reason hv_decide(struct altinj_vcpu *v)
@@ -174,9 +181,7 @@ static enum altinj_svsm_reason hv_decide(struct altinj_vcpu *v)
         if (why == ALTINJ_SVSM_NONE && v->exit_code == ALTINJ_VMEXIT_VINTR)
             why = ALTINJ_SVSM_WINDOW;
     }
-    /* relaxed: as in altinj_vcpu_work_pending. */
-    if (why == ALTINJ_SVSM_NONE &&
-        atomic_load_explicit(&v->hvdb->per_vmpl_events, memory_order_relaxed) != 0)
+    if (why == ALTINJ_SVSM_NONE && altinj_hvdb_pending(v->hvdb))
         why = ALTINJ_SVSM_DOORBELL;
     return why;
 }

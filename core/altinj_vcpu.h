@@ -38,6 +38,30 @@ struct altinj_delivery {
     uint64_t now;         /* clock at handler entry */
 };
 
+/*
+ * Points inside one SVSM pass (svsm_run) where an environment may let other agents act before
+ * the SVSM goes on: a simulation lands poster writes there on purpose, to reach the races that
+ * live runs hit only by chance. At each point the SVSM's private state is consistent, and the
+ * doorbell page and the source rings may change exactly as a poster on another CPU could change
+ * them at that instant; nothing else may be touched.
+ */
+enum altinj_yield_point {
+    /* VMPL0 entered, the row's on-entry work and the VMEXIT_BUSY repair done; the doorbell not
+     * yet read. A post here is consumed in this pass. */
+    ALTINJ_YIELD_SVSM_ENTERED = 0,
+    /* The flags byte cleared and the events byte swapped to 0 (clear before process); irr and
+     * the rings not yet read. A post here re-sets the events bit, so its record may be drained
+     * now and the bit costs one more, empty, pass later: never a duplicate. */
+    ALTINJ_YIELD_DOORBELL_TAKEN,
+    /* The rings drained into the pending queue; nothing injected yet. A post here stays in its
+     * ring until the next pass, which its kick (or the events bit) brings. */
+    ALTINJ_YIELD_RINGS_DRAINED,
+    /* Injection and the row's pre-entry work done; the SVSM is about to return to the
+     * hypervisor, which VMRUNs the guest next. */
+    ALTINJ_YIELD_SVSM_LEAVING,
+    ALTINJ_YIELD__COUNT
+};
+
 struct altinj_vcpu_env {
     void *ctx;
     /* Clock in cycles (TSC or virtual). NULL: no time accounting (now reads as 0). */
@@ -49,6 +73,9 @@ struct altinj_vcpu_env {
     bool (*delivery_cut)(void *ctx, const struct altinj_irq *irq, unsigned cuts);
     /* Guest handler entry. NULL: nothing. */
     void (*handler_entry)(void *ctx, const struct altinj_delivery *d);
+    /* Called at each enum altinj_yield_point of an SVSM pass. NULL (live runs): nothing, so
+     * live behaviour and speed are unchanged. */
+    void (*yield)(void *ctx, enum altinj_yield_point point);
 };
 
 enum altinj_step {
@@ -56,6 +83,8 @@ enum altinj_step {
     ALTINJ_STEP_EXITED,            /* a VMEXIT cut a delivery; call altinj_vcpu_enter again */
     ALTINJ_STEP_FATAL,             /* the SVSM cannot make the guest runnable (it would panic) */
 };
+
+struct altinj_faults;
 
 struct altinj_vcpu {
     struct altinj_vmsa *vmsa;
@@ -81,6 +110,9 @@ struct altinj_vcpu {
     bool exit_pending;
     uint64_t exit_code;
     uint64_t exit_intinfo;
+
+    /* Hostile-hypervisor fault state (altinj_faults.h); NULL in fault-free runs. */
+    struct altinj_faults *faults;
 };
 
 /* Sets the vCPU up on a reset VMSA and doorbell page. pending_capacity: power of two, at least

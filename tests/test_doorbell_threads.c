@@ -37,9 +37,12 @@ static void *poster(void *arg)
         while (!altinj_ring_push(&h->ring, &irq))
             _mm_pause();
         altinj_hvdb_post_irq(h->hvdb, ALTINJ_GUEST_VMPL, irq.vector);
-        /* release: pairs with the acquire exchange in the vCPU loop (a kick must not overtake
-         * the doorbell write it announces). */
-        atomic_store_explicit(&sh->kick, 1, memory_order_release);
+        /* Only the poster that sets NoFurtherSignal kicks: a lost wakeup in that protocol
+         * leaves a record undelivered, which the stall check below turns into a failure. */
+        if (altinj_hvdb_signal(h->hvdb))
+            /* release: pairs with the acquire exchange in the vCPU loop (a kick must not
+             * overtake the doorbell write it announces). */
+            atomic_store_explicit(&sh->kick, 1, memory_order_release);
     }
     /* release: pairs with the acquire load of done in the vCPU loop. */
     atomic_store_explicit(&sh->done, 1, memory_order_release);
@@ -66,7 +69,7 @@ static void run_strategy(const struct altinj_strategy *s, uint64_t events)
             continue;
         }
         /* The guest runs until kicked, or until the poster is done and nothing is left. */
-        for (;;) {
+        for (uint64_t idle = 0;; idle++) {
             /* acquire: pairs with the poster's release store of kick. */
             if (atomic_exchange_explicit(&sh.kick, 0, memory_order_acquire))
                 break;
@@ -77,6 +80,10 @@ static void run_strategy(const struct altinj_strategy *s, uint64_t events)
                 finished = true;
                 break;
             }
+            /* Records left with no kick coming: a lost wakeup. ~1e9 pauses is far beyond any
+             * scheduling delay on a loaded 2-core machine under TSan. */
+            if (idle > UINT64_C(1000000000) && !altinj_ring_empty(&h.ring))
+                fail_msg("stall: records in the ring and no kick (lost wakeup)");
             _mm_pause();
         }
         if (!finished)

@@ -211,6 +211,33 @@ static void exception_keeps_its_error_code(void **state)
     }
 }
 
+/* An SVSM pass can take a post's events before that post's kick lands, leaving
+ * NoFurtherSignal set with nothing posted. The hypervisor must still run VMPL0 to clear it,
+ * or every later post is suppressed and the guest never hears of them (a lost wakeup). */
+static void no_further_signal_is_always_acknowledged(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < altinj_strategy_count(); i++) {
+        struct harness h;
+        assert_int_equal(harness_init(&h, altinj_strategy_at(i), 16), 0);
+        assert_true(harness_run(&h, 100));
+        assert_true(altinj_hvdb_signal(h.hvdb));   /* first signal: send the #HV */
+        assert_false(altinj_hvdb_signal(h.hvdb));  /* suppressed while it is pending */
+        const uint64_t entries = h.vcpu.c.svsm_entries;
+        harness_kick(&h);
+        assert_true(harness_run(&h, 100));
+        assert_int_equal(h.vcpu.c.svsm_entries, entries + 1);
+        assert_int_equal(atomic_load_explicit(&h.hvdb->flags, memory_order_relaxed), 0);
+        /* The next post signals again, and is delivered. */
+        assert_true(harness_post(&h, 0x30, ALTINJ_EVENT_EXTINT, false));
+        assert_true(altinj_hvdb_signal(h.hvdb));
+        harness_kick(&h);
+        assert_true(harness_run(&h, 100));
+        expect_exactly_once(&h);
+        harness_destroy(&h);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +250,7 @@ int main(void)
         cmocka_unit_test(garbage_in_the_doorbell_is_dropped),
         cmocka_unit_test(missing_flag_falls_back_to_vmexit_busy),
         cmocka_unit_test(exception_keeps_its_error_code),
+        cmocka_unit_test(no_further_signal_is_always_acknowledged),
     };
     return cmocka_run_group_tests_name("strategies", tests, NULL, NULL);
 }

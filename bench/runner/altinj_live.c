@@ -31,7 +31,7 @@ struct poster {
     size_t nitems;
     pthread_t thread;
     /* Written by this thread only, read after join. */
-    uint64_t doorbell_writes, kicks, ring_full_waits, late_posts;
+    uint64_t doorbell_writes, kicks, kicks_suppressed, ring_full_waits, late_posts;
 };
 
 struct live {
@@ -48,12 +48,14 @@ struct live {
     uint64_t last_intended_tsc;
     uint64_t ns_per_cycle_q32;    /* ns = cycles * this >> 32 */
     uint64_t late_cycles;
+    uint64_t stall_cycles;       /* records waiting this long with no kick: a stall */
     _Atomic bool pin_failed;     /* any thread's pinning was refused */
     uint64_t handled;            /* vCPU thread only */
 
     alignas(64) _Atomic uint32_t kick;        /* the posters' IPI to the vCPU */
     alignas(64) _Atomic uint32_t posters_done;
     _Atomic uint32_t go;                      /* start barrier */
+    _Atomic uint32_t abort_run;               /* the vCPU gave up: posters stop waiting */
     alignas(64) _Atomic uint64_t delivered;   /* progress, for the calling thread */
     _Atomic uint32_t vcpu_finished;
 };
@@ -99,21 +101,37 @@ static void *poster_main(void *arg)
         } else {
             altinj_tsc_spin_until(intended);
         }
+        /* relaxed: as below. */
+        if (atomic_load_explicit(&l->abort_run, memory_order_relaxed))
+            break;
         struct altinj_irq irq;
         altinj_arrival_to_irq(a, seq, intended, &irq);
         struct altinj_ring *ring = &l->rings[a->source];
+        bool aborted = false;
         while (!altinj_ring_push(ring, &irq)) {
             p->ring_full_waits++;
+            /* relaxed: a stop request; nothing is read through it. */
+            if (atomic_load_explicit(&l->abort_run, memory_order_relaxed)) {
+                aborted = true;
+                break;
+            }
             relax(l);
         }
+        if (aborted)
+            break;
         altinj_hvdb_post_irq(l->hvdb, ALTINJ_GUEST_VMPL, altinj_irq_doorbell_vector(&irq));
         p->doorbell_writes++;
-        /* The IPI's flight time, then the kick lands. */
-        altinj_tsc_spend(cfg->cost_cycles[ALTINJ_COST_DOORBELL_KICK]);
-        /* release: pairs with the acquire exchange in vcpu_idle: the doorbell write above is
-         * visible to the vCPU once it sees the kick. */
-        atomic_store_explicit(&l->kick, 1, memory_order_release);
-        p->kicks++;
+        /* NoFurtherSignal: while an earlier #HV is pending, the SVSM will see this post too. */
+        if (altinj_hvdb_signal(l->hvdb)) {
+            /* The IPI's flight time, then the kick lands. */
+            altinj_tsc_spend(cfg->cost_cycles[ALTINJ_COST_DOORBELL_KICK]);
+            /* release: pairs with the acquire exchange in vcpu_idle: the doorbell write above
+             * is visible to the vCPU once it sees the kick. */
+            atomic_store_explicit(&l->kick, 1, memory_order_release);
+            p->kicks++;
+        } else {
+            p->kicks_suppressed++;
+        }
         if (altinj_tsc_now() > intended + l->late_cycles)
             p->late_posts++;
     }
@@ -160,9 +178,12 @@ static bool rings_empty(struct live *l)
     return true;
 }
 
-/* The guest runs (idles) until a kick. Returns false when the run is over. */
+/* The guest runs (idles) until a kick. Returns false when the run is over: everything was
+ * delivered, or the drain deadline passed, or records have waited without a kick for longer
+ * than the drain timeout (a lost wakeup: reported as a stall, never a hang). */
 static bool vcpu_idle(struct live *l, struct altinj_vcpu *v, uint64_t drain_deadline)
 {
+    const uint64_t idle_since = altinj_tsc_now();
     for (unsigned spins = 0;; spins++) {
         /* acquire: pairs with the release store of kick in poster_main. */
         if (atomic_exchange_explicit(&l->kick, 0, memory_order_acquire))
@@ -179,6 +200,12 @@ static bool vcpu_idle(struct live *l, struct altinj_vcpu *v, uint64_t drain_dead
                     l->out->stalled = true;
                     return false;
                 }
+            } else if ((spins & 0xFFFF) == 0 &&
+                       altinj_tsc_now() - idle_since > l->stall_cycles && !rings_empty(l)) {
+                l->out->stalled = true;
+                /* relaxed: a stop request the posters poll. */
+                atomic_store_explicit(&l->abort_run, 1, memory_order_relaxed);
+                return false;
             }
         }
         relax(l);
@@ -291,6 +318,7 @@ int altinj_live_run(const struct altinj_live_config *cfg, struct altinj_run_resu
     altinj_placement_plan(&l->placement, cfg->nsources);
     l->ns_per_cycle_q32 = (uint64_t)(((unsigned __int128)1000000000u << 32) / cfg->clock->hz);
     l->late_cycles = altinj_ns_to_tsc(cfg->clock, 1000);
+    l->stall_cycles = altinj_ns_to_tsc(cfg->clock, (uint64_t)(cfg->drain_timeout_s * 1e9));
     l->vmsa = altinj_vmsa_alloc();
     l->hvdb = altinj_hvdb_alloc();
     l->rings = calloc(cfg->nsources, sizeof *l->rings);
@@ -354,6 +382,7 @@ int altinj_live_run(const struct altinj_live_config *cfg, struct altinj_run_resu
         pthread_join(l->posters[p].thread, NULL);
         out->poster_doorbell_writes += l->posters[p].doorbell_writes;
         out->kicks += l->posters[p].kicks;
+        out->kicks_suppressed += l->posters[p].kicks_suppressed;
         out->ring_full_waits += l->posters[p].ring_full_waits;
         out->late_posts += l->posters[p].late_posts;
     }

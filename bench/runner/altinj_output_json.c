@@ -36,7 +36,7 @@ static json_t *run_json(const struct altinj_run_meta *meta, const struct altinj_
         return NULL;
     json_t *counts = json_pack(
         "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
-        " s:I, s:I, s:I, s:I, s:I}",
+        " s:I, s:I, s:I, s:I, s:I, s:I}",
         "busy_events", (json_int_t)c->busy_events,
         "failed_vmruns", (json_int_t)c->failed_vmruns,
         "svsm_entries", (json_int_t)c->svsm_entries,
@@ -57,6 +57,7 @@ static json_t *run_json(const struct altinj_run_meta *meta, const struct altinj_
         "repairs", (json_int_t)c->repairs,
         "internal_errors", (json_int_t)c->internal_errors,
         "kicks", (json_int_t)r->kicks,
+        "kicks_suppressed", (json_int_t)r->kicks_suppressed,
         "ring_full_waits", (json_int_t)r->ring_full_waits,
         "late_posts", (json_int_t)r->late_posts);
     /* The flat field names stay at run level too, for jq one-liners. */

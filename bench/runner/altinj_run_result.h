@@ -23,7 +23,8 @@ struct altinj_run_result {
     struct altinj_counters c;      /* summed over vCPUs */
     uint64_t poster_doorbell_writes; /* doorbell posts by the sources (the vCPU's c counts the
                                         strategy's own writes) */
-    uint64_t kicks;
+    uint64_t kicks;                /* #HV IPIs sent */
+    uint64_t kicks_suppressed;     /* posts that found NoFurtherSignal set: no IPI needed */
     uint64_t ring_full_waits;      /* times a source found its ring full (backpressure) */
     uint64_t late_posts;           /* posts that left after their intended time + 1 us */
     bool fatal;                    /* the SVSM could not make the guest runnable */
