@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "altinj_merge_cmd.h"
 #include "altinj_run_cmd.h"
 
 #ifndef ALTINJ_VERSION
@@ -14,6 +15,7 @@ static void usage(FILE *f)
           "\n"
           "commands:\n"
           "  run        run workloads against BUSY-bit signalling strategies (see run --help)\n"
+          "  merge      result JSON files -> one TSV table for gnuplot (see merge --help)\n"
           "\n"
           "  --help     this text\n"
           "  --version  print the version\n",
@@ -23,7 +25,8 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs("altinj-bench: missing command (run); see altinj-bench --help for usage\n", stderr);
+        fputs("altinj-bench: missing command (run, merge); see altinj-bench --help for usage\n",
+              stderr);
         return 2;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -36,6 +39,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "run") == 0)
         return altinj_run_command(argc - 1, argv + 1);
+    if (strcmp(argv[1], "merge") == 0)
+        return altinj_merge_command(argc - 1, argv + 1);
     fprintf(stderr, "altinj-bench: unknown command '%s' (see altinj-bench --help)\n", argv[1]);
     return 2;
 }

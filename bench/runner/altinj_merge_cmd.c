@@ -1,0 +1,618 @@
+#include "altinj_merge_cmd.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "altinj_atomic_file.h"
+#include "altinj_merge_cross.h"
+#include "altinj_merge_json.h"
+#include "altinj_merge_micro.h"
+
+#define ERR_LEN 1024
+
+/* The table's columns, in order, with what each means: the usage text and the header line
+ * are both printed from this list, so they cannot drift apart. write_run() prints the cells
+ * in the same order (tests/test_report.sh checks every row has as many cells as the header). */
+static const char *const columns[][2] = {
+    { "point", "result file name without .json (one sweep point)" },
+    { "mode", "live (real threads) or sim (deterministic simulation)" },
+    { "workload", "workload kind: timer, poisson, burst, ipi, trace" },
+    { "rate", "arrivals/s: the workload's rate= (timer hz=; burst: in-burst rate; NaN: trace)" },
+    { "busy", "BUSY fraction: probability a VMEXIT cuts an event's first delivery" },
+    { "exc", "fraction of #PF/#VC exception events" },
+    { "costs", "cost profile name" },
+    { "vcpus", "vCPUs simulated (1 in live mode)" },
+    { "seed", "arrival seed" },
+    { "strategy", "reactive, hvdb-flag, unconditional or paravisor" },
+    { "events", "interrupts posted" },
+    { "delivered", "interrupts delivered to the guest handler" },
+    { "lost", "posted but never delivered" },
+    { "duplicated", "delivered more than once" },
+    { "exactly_once", "1 when every event was delivered exactly once, else 0" },
+    { "lat_min_us", "latency (handled - intended arrival), us: minimum" },
+    { "lat_p50_us", "latency, us: 50th percentile" },
+    { "lat_p90_us", "latency, us: 90th percentile" },
+    { "lat_p99_us", "latency, us: 99th percentile" },
+    { "lat_p999_us", "latency, us: 99.9th percentile" },
+    { "lat_p9999_us", "latency, us: 99.99th percentile" },
+    { "lat_max_us", "latency, us: maximum" },
+    { "lat_mean_us", "latency, us: mean" },
+    { "redeliv_p50_us", "BUSY exit -> re-delivery, us: 50th percentile" },
+    { "redeliv_p99_us", "BUSY exit -> re-delivery, us: 99th percentile" },
+    { "redeliv_max_us", "BUSY exit -> re-delivery, us: maximum" },
+    { "exits_per_1k", "guest exits per 1000 interrupts" },
+    { "vmruns_per_1k", "VMRUNs per 1000 interrupts (failed ones included)" },
+    { "failed_vmruns_per_1k", "failed VMRUNs (VMEXIT_BUSY) per 1000 interrupts" },
+    { "svsm_entries_per_1k", "SVSM (VMPL0) entries per 1000 interrupts" },
+    { "doorbell_writes_per_1k", "#HV doorbell page writes per 1000 interrupts" },
+    { "busy_events_per_1k", "deliveries cut by a VMEXIT (BUSY left set) per 1000 interrupts" },
+    { "hv_ns_per_exit", "hypervisor time per guest exit, ns" },
+    { "svsm_ns_per_entry", "SVSM time per entry, ns" },
+    { "overhead_ns_per_irq", "hypervisor + SVSM time per delivered interrupt, ns" },
+    { "elapsed_s", "run time of this strategy, s" },
+    { "cpus", "CPUs of the machine that ran the point" },
+    { "host", "that machine: uname nodename, machine, release" },
+    { "workload_spec", "the full canonical workload spec" },
+};
+#define NCOLUMNS (sizeof columns / sizeof columns[0])
+
+void altinj_merge_usage(FILE *f)
+{
+    fputs("usage: altinj-bench merge [--crossovers FILE] OUT.tsv IN.json...\n"
+          "       altinj-bench merge --micro OUT.tsv IN.json...\n"
+          "\n"
+          "Merges `altinj-bench run --json` result files into one tab-separated table, one row\n"
+          "per (file, strategy), for gnuplot (plots/*.gp) and scripts/report. Rows are sorted by\n"
+          "mode, workload, cost profile, vCPUs, BUSY fraction, rate, file name; within a file\n"
+          "they keep the run order. Comment lines (#) first: the machines, the cost profiles\n"
+          "with their sources, the model's assumptions. Then one line of column names:\n"
+          "\n",
+          f);
+    for (size_t i = 0; i < NCOLUMNS; i++)
+        fprintf(f, "  %-24s %s\n", columns[i][0], columns[i][1]);
+    fputs("\n"
+          "  --crossovers FILE   also write where two strategies swap order in\n"
+          "                      overhead_ns_per_irq as busy grows (same mode, workload, rate,\n"
+          "                      costs, vcpus; linear interpolation between sweep points)\n"
+          "  --micro             inputs are Google Benchmark JSON (altinj-micro\n"
+          "                      --benchmark_format=json): one row per benchmark, columns\n"
+          "                      name, label, time_ns, cpu_ns, limit_ns, vs_limit, iterations,\n"
+          "                      samples, stat, limit_from (see the table's header comments)\n"
+          "  -h, --help          this text\n"
+          "\n"
+          "Exit status: 0 written; 1 writing failed part-way (disk full...); 2 bad usage, an\n"
+          "output that cannot be created, or a bad input file (missing, not JSON, or a field\n"
+          "missing: one line names the file). Nothing is written unless every input is good.\n",
+          f);
+}
+
+static int fail(int status, const char *msg)
+{
+    fprintf(stderr, "altinj-bench merge: %s\n", msg);
+    return status;
+}
+
+/* ---- the sweep table ---- */
+
+struct point {
+    const char *file;
+    json_t *doc;
+    char name[256];
+    char kind[32];
+    const char *spec, *mode, *costs;
+    double rate, busy, exc, vcpus;
+};
+
+/* key=value from a canonical workload spec "kind:k=v,k=v", NaN when absent. */
+static double spec_param(const char *spec, const char *key)
+{
+    const char *p = strchr(spec, ':');
+    const size_t k = strlen(key);
+    while (p) {
+        p++;
+        if (strncmp(p, key, k) == 0 && p[k] == '=')
+            return strtod(p + k + 1, NULL);
+        p = strchr(p, ',');
+    }
+    return NAN;
+}
+
+/* The spec without busy= and seed=: the crossover group (what must be equal for two
+ * overheads to be compared). */
+static void spec_without_busy(const char *spec, char *out, size_t len)
+{
+    const char *colon = strchr(spec, ':');
+    const size_t klen = colon ? (size_t)(colon - spec) + 1 : strlen(spec);
+    size_t o = (size_t)snprintf(out, len, "%.*s", (int)klen, spec);
+    if (o >= len)
+        return;
+    bool first = true;
+    for (const char *p = colon ? colon + 1 : spec + klen; *p;) {
+        const size_t n = strcspn(p, ",");
+        if (strncmp(p, "busy=", 5) != 0 && strncmp(p, "seed=", 5) != 0) {
+            const int w = snprintf(out + o, len - o, "%s%.*s", first ? "" : ",", (int)n, p);
+            if (w < 0 || (size_t)w >= len - o)
+                return; /* truncated (a spec over 1 KiB): its start still tells groups apart */
+            o += (size_t)w;
+            first = false;
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+}
+
+static void base_name(const char *path, char *out, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    snprintf(out, len, "%s", slash ? slash + 1 : path);
+    const size_t n = strlen(out);
+    if (n > 5 && strcmp(out + n - 5, ".json") == 0)
+        out[n - 5] = '\0';
+}
+
+static int cmp_num(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) - isnan(b);
+    return a < b ? -1 : a > b;
+}
+
+static int cmp_point(const void *pa, const void *pb)
+{
+    const struct point *a = pa, *b = pb;
+    int c;
+    if ((c = strcmp(a->mode, b->mode)) || (c = strcmp(a->kind, b->kind)) ||
+        (c = strcmp(a->costs, b->costs)) || (c = cmp_num(a->vcpus, b->vcpus)) ||
+        (c = cmp_num(a->busy, b->busy)) || (c = cmp_num(a->rate, b->rate)))
+        return c;
+    return strcmp(a->name, b->name);
+}
+
+/* Validates one result document; fills what the sort and the rows need. */
+static int check_point(struct point *p, char *err, size_t errlen)
+{
+    struct altinj_mj r = { .file = p->file, .err = err, .errlen = errlen };
+    base_name(p->file, p->name, sizeof p->name);
+    p->spec = altinj_mj_str(&r, p->doc, "", "workload");
+    p->mode = altinj_mj_str(&r, p->doc, "", "mode");
+    json_t *costs = altinj_mj_object(&r, p->doc, "", "costs");
+    p->costs = altinj_mj_str(&r, costs, "costs", "name");
+    json_t *machine = altinj_mj_object(&r, p->doc, "", "machine");
+    altinj_mj_num(&r, machine, "machine", "cpus");
+    altinj_mj_str(&r, machine, "machine", "host");
+    altinj_mj_num(&r, p->doc, "", "seed");
+    json_t *runs = altinj_mj_array(&r, p->doc, "", "runs");
+    if (r.failed)
+        return -1;
+    if (json_array_size(runs) == 0) {
+        snprintf(err, errlen, "%s: runs: empty (no strategy ran)", p->file);
+        return -1;
+    }
+    snprintf(p->kind, sizeof p->kind, "%.*s", (int)strcspn(p->spec, ":"), p->spec);
+    p->rate = spec_param(p->spec, "rate");
+    if (isnan(p->rate))
+        p->rate = spec_param(p->spec, "hz");
+    p->busy = spec_param(p->spec, "busy");
+    if (isnan(p->busy))
+        p->busy = 0.05; /* the workload default (workloads/README.md) */
+    p->exc = spec_param(p->spec, "exc");
+    if (isnan(p->exc))
+        p->exc = 0;
+    size_t i;
+    json_t *run;
+    json_array_foreach(runs, i, run)
+    {
+        char w[32];
+        snprintf(w, sizeof w, "runs[%zu]", i);
+        if (!json_is_object(run)) {
+            snprintf(err, errlen, "%s: %s: not an object", p->file, w);
+            return -1;
+        }
+        altinj_mj_str(&r, run, w, "strategy");
+        static const char *const ints[] = { "events", "delivered", "lost", "duplicated" };
+        for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++)
+            altinj_mj_num(&r, run, w, ints[k]);
+        if (!r.failed && !json_is_boolean(json_object_get(run, "exactly_once"))) {
+            snprintf(err, errlen, "%s: %s.exactly_once: missing or not a boolean", p->file, w);
+            return -1;
+        }
+        static const char *const lat[] = { "min", "p50", "p90", "p99", "p999", "p9999", "max",
+                                           "mean" };
+        for (size_t k = 0; k < sizeof lat / sizeof lat[0]; k++)
+            altinj_mj_num2(&r, run, w, "latency_ns", lat[k]);
+        static const char *const red[] = { "p50", "p99", "max" };
+        for (size_t k = 0; k < sizeof red / sizeof red[0]; k++)
+            altinj_mj_num2(&r, run, w, "busy_redelivery_ns", red[k]);
+        static const char *const per[] = { "exits", "vmruns", "failed_vmruns", "svsm_entries",
+                                           "doorbell_writes", "busy_events" };
+        for (size_t k = 0; k < sizeof per / sizeof per[0]; k++)
+            altinj_mj_num2(&r, run, w, "per_1000", per[k]);
+        static const char *const ov[] = { "hypervisor_per_exit", "svsm_per_entry",
+                                          "total_per_interrupt" };
+        for (size_t k = 0; k < sizeof ov / sizeof ov[0]; k++)
+            altinj_mj_num2(&r, run, w, "overhead_ns", ov[k]);
+        altinj_mj_num(&r, run, w, "elapsed_s");
+        if (i == 0)
+            p->vcpus = altinj_mj_num_opt(run, "vcpus");
+        if (r.failed)
+            return -1;
+    }
+    if (isnan(p->vcpus))
+        p->vcpus = 1;
+    return 0;
+}
+
+static void num(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("\tNaN", f);
+    else
+        fprintf(f, "\t%.10g", v);
+}
+
+static double sub(json_t *run, const char *key, const char *field)
+{
+    return json_number_value(json_object_get(json_object_get(run, key), field));
+}
+
+static void write_run(FILE *f, const struct point *p, json_t *run)
+{
+    json_t *machine = json_object_get(p->doc, "machine");
+    const double vcpus = altinj_mj_num_opt(run, "vcpus");
+    altinj_mj_put_cell(f, p->name);
+    fputc('\t', f);
+    altinj_mj_put_cell(f, altinj_mj_str_opt(run, "mode", p->mode));
+    fputc('\t', f);
+    altinj_mj_put_cell(f, p->kind);
+    num(f, p->rate);
+    num(f, p->busy);
+    num(f, p->exc);
+    fputc('\t', f);
+    altinj_mj_put_cell(f, p->costs);
+    num(f, isnan(vcpus) ? 1 : vcpus);
+    num(f, json_number_value(json_object_get(p->doc, "seed")));
+    fputc('\t', f);
+    altinj_mj_put_cell(f, json_string_value(json_object_get(run, "strategy")));
+    num(f, json_number_value(json_object_get(run, "events")));
+    num(f, json_number_value(json_object_get(run, "delivered")));
+    num(f, json_number_value(json_object_get(run, "lost")));
+    num(f, json_number_value(json_object_get(run, "duplicated")));
+    num(f, json_is_true(json_object_get(run, "exactly_once")) ? 1 : 0);
+    static const char *const lat[] = { "min", "p50", "p90", "p99", "p999", "p9999", "max",
+                                       "mean" };
+    for (size_t k = 0; k < sizeof lat / sizeof lat[0]; k++)
+        num(f, sub(run, "latency_ns", lat[k]) / 1000.0);
+    static const char *const red[] = { "p50", "p99", "max" };
+    for (size_t k = 0; k < sizeof red / sizeof red[0]; k++)
+        num(f, sub(run, "busy_redelivery_ns", red[k]) / 1000.0);
+    static const char *const per[] = { "exits", "vmruns", "failed_vmruns", "svsm_entries",
+                                       "doorbell_writes", "busy_events" };
+    for (size_t k = 0; k < sizeof per / sizeof per[0]; k++)
+        num(f, sub(run, "per_1000", per[k]));
+    num(f, sub(run, "overhead_ns", "hypervisor_per_exit"));
+    num(f, sub(run, "overhead_ns", "svsm_per_entry"));
+    num(f, sub(run, "overhead_ns", "total_per_interrupt"));
+    num(f, json_number_value(json_object_get(run, "elapsed_s")));
+    num(f, json_number_value(json_object_get(machine, "cpus")));
+    fputc('\t', f);
+    altinj_mj_put_cell(f, json_string_value(json_object_get(machine, "host")));
+    fputc('\t', f);
+    altinj_mj_put_cell(f, p->spec);
+    fputc('\n', f);
+}
+
+/* Distinct comment lines, in first-seen order: a sweep's 50 files usually share one machine
+ * and one cost profile, and the header should say so once. */
+struct lines {
+    char **v;
+    size_t n, cap;
+};
+
+static int lines_add(struct lines *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i], s) == 0)
+            return 0;
+    if (l->n == l->cap) {
+        const size_t cap = l->cap ? 2 * l->cap : 16;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v, l->cap = cap;
+    }
+    return (l->v[l->n] = strdup(s)) ? (int)(++l->n, 0) : -1;
+}
+
+static void lines_free(struct lines *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
+
+/* The header comments: what a reader of the table (or a plot footnote) needs to know about
+ * where the numbers came from. */
+static int collect_meta(const struct point *pts, size_t n, struct lines *meta)
+{
+    char buf[4096];
+    for (size_t i = 0; i < n; i++) {
+        json_t *m = json_object_get(pts[i].doc, "machine");
+        const char *cpu = altinj_mj_str_opt(m, "cpu_model", "unknown CPU");
+        snprintf(buf, sizeof buf, "# machine: %s, %g cpus, clock %.3f GHz, host %s", cpu,
+                 altinj_mj_num_opt(m, "cpus"), altinj_mj_num_opt(m, "clock_hz") / 1e9,
+                 altinj_mj_str_opt(m, "host", "unknown"));
+        if (lines_add(meta, buf) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *c = json_object_get(pts[i].doc, "costs");
+        int w = snprintf(buf, sizeof buf, "# costs %s:", pts[i].costs);
+        const char *key;
+        json_t *v;
+        json_object_foreach(json_object_get(c, "ns"), key, v)
+        {
+            if (w >= 0 && (size_t)w < sizeof buf)
+                w += snprintf(buf + w, sizeof buf - (size_t)w, " %s=%.6g ns", key,
+                              json_number_value(v));
+        }
+        if (lines_add(meta, buf) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *c = json_object_get(pts[i].doc, "costs");
+        const char *key;
+        json_t *v;
+        json_object_foreach(json_object_get(c, "sources"), key, v)
+        {
+            snprintf(buf, sizeof buf, "# source %s %s: %s", pts[i].costs, key,
+                     json_is_string(v) ? json_string_value(v) : "");
+            if (lines_add(meta, buf) != 0)
+                return -1;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
+        json_t *v;
+        json_array_foreach(json_object_get(pts[i].doc, "assumptions"), k, v)
+        {
+            snprintf(buf, sizeof buf, "# assumption: %s",
+                     json_is_string(v) ? json_string_value(v) : "");
+            if (lines_add(meta, buf) != 0)
+                return -1;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        snprintf(buf, sizeof buf, "# version: %s %s",
+                 altinj_mj_str_opt(pts[i].doc, "tool", "altinj-bench"),
+                 altinj_mj_str_opt(pts[i].doc, "version", "unknown"));
+        if (lines_add(meta, buf) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int write_sweep(FILE *f, const struct point *pts, size_t n, size_t nrows,
+                       const struct lines *meta)
+{
+    fprintf(f, "# altinj-bench merge: one row per (result file, strategy): %zu files, %zu rows\n"
+               "# columns: altinj-bench merge --help\n",
+            n, nrows);
+    for (size_t i = 0; i < meta->n; i++) {
+        altinj_mj_put_cell(f, meta->v[i]);
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < NCOLUMNS; i++)
+        fprintf(f, "%s%s", columns[i][0], i + 1 < NCOLUMNS ? "\t" : "\n");
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
+        json_t *run;
+        json_array_foreach(json_object_get(pts[i].doc, "runs"), k, run)
+            write_run(f, &pts[i], run);
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+static int write_crossovers(const char *path, const struct point *pts, size_t n, size_t nrows,
+                            char *err, size_t errlen)
+{
+    struct altinj_cross_sample *s = calloc(nrows ? nrows : 1, sizeof *s);
+    char(*group)[1400] = calloc(n ? n : 1, sizeof *group);
+    char(*label)[400] = calloc(n ? n : 1, sizeof *label);
+    int rc = -1;
+    if (!s || !group || !label) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* vCPUs and mode are per point (a sim point's runs all share them). */
+        char spec[1024];
+        spec_without_busy(pts[i].spec, spec, sizeof spec);
+        snprintf(group[i], sizeof group[i], "%s\x1f%s\x1f%g\x1f%s", pts[i].mode, pts[i].costs,
+                 pts[i].vcpus, spec);
+        snprintf(label[i], sizeof label[i], "%s\t%s\t%.10g\t%s\t%g", pts[i].mode, pts[i].kind,
+                 pts[i].rate, pts[i].costs, pts[i].vcpus);
+        size_t k;
+        json_t *run;
+        json_array_foreach(json_object_get(pts[i].doc, "runs"), k, run)
+        {
+            s[m++] = (struct altinj_cross_sample){
+                .group = group[i],
+                .label = label[i],
+                .strategy = json_string_value(json_object_get(run, "strategy")),
+                .x = pts[i].busy,
+                .y = sub(run, "overhead_ns", "total_per_interrupt"),
+            };
+        }
+    }
+    struct altinj_atomic_file af;
+    if (altinj_atomic_file_open(&af, path, err, errlen) != 0) {
+        rc = -2;
+        goto out;
+    }
+    if (altinj_cross_write(af.f, s, m) < 0) {
+        altinj_atomic_file_abort(&af);
+        snprintf(err, errlen, "cannot write %s", path);
+        goto out;
+    }
+    rc = altinj_atomic_file_commit(&af, err, errlen);
+out:
+    free(s);
+    free(group);
+    free(label);
+    return rc;
+}
+
+static int merge_sweep(const char *out, const char *cross, char **files, size_t n, char *err,
+                       size_t errlen)
+{
+    struct point *pts = calloc(n, sizeof *pts);
+    struct lines meta = { 0 };
+    int status = 2;
+    size_t loaded = 0, nrows = 0;
+    if (!pts) {
+        snprintf(err, errlen, "out of memory");
+        return 1;
+    }
+    for (; loaded < n; loaded++) {
+        pts[loaded].file = files[loaded];
+        if (altinj_mj_load(files[loaded], &pts[loaded].doc, err, errlen) != 0)
+            goto out;
+        if (check_point(&pts[loaded], err, errlen) != 0) {
+            loaded++;
+            goto out;
+        }
+        nrows += json_array_size(json_object_get(pts[loaded].doc, "runs"));
+    }
+    qsort(pts, n, sizeof *pts, cmp_point);
+    status = 1;
+    if (collect_meta(pts, n, &meta) != 0) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    struct altinj_atomic_file af;
+    if (altinj_atomic_file_open(&af, out, err, errlen) != 0) {
+        status = 2; /* an unwritable OUT is bad usage, as for `run --json` */
+        goto out;
+    }
+    if (write_sweep(af.f, pts, n, nrows, &meta) != 0) {
+        altinj_atomic_file_abort(&af);
+        snprintf(err, errlen, "cannot write %s", out);
+        goto out;
+    }
+    if (altinj_atomic_file_commit(&af, err, errlen) != 0)
+        goto out;
+    if (cross) {
+        const int rc = write_crossovers(cross, pts, n, nrows, err, errlen);
+        if (rc != 0) {
+            status = rc == -2 ? 2 : 1;
+            goto out;
+        }
+    }
+    status = 0;
+out:
+    for (size_t i = 0; i < loaded; i++)
+        json_decref(pts[i].doc);
+    free(pts);
+    lines_free(&meta);
+    return status;
+}
+
+static int merge_micro(const char *out, char **files, size_t n, char *err, size_t errlen)
+{
+    json_t **docs = calloc(n, sizeof *docs);
+    int status = 2;
+    size_t loaded = 0;
+    if (!docs) {
+        snprintf(err, errlen, "out of memory");
+        return 1;
+    }
+    for (; loaded < n; loaded++)
+        if (altinj_mj_load(files[loaded], &docs[loaded], err, errlen) != 0)
+            goto out;
+    /* Validate before touching the output, so a bad input leaves no file behind. */
+    FILE *sink = fopen("/dev/null", "w");
+    if (!sink) {
+        snprintf(err, errlen, "cannot open /dev/null");
+        status = 1;
+        goto out;
+    }
+    const int bad = altinj_merge_micro(sink, docs, (const char *const *)files, n, err, errlen);
+    fclose(sink);
+    if (bad)
+        goto out;
+    status = 1;
+    struct altinj_atomic_file af;
+    if (altinj_atomic_file_open(&af, out, err, errlen) != 0) {
+        status = 2;
+        goto out;
+    }
+    if (altinj_merge_micro(af.f, docs, (const char *const *)files, n, err, errlen) != 0 ||
+        ferror(af.f)) {
+        altinj_atomic_file_abort(&af);
+        snprintf(err, errlen, "cannot write %s", out);
+        goto out;
+    }
+    if (altinj_atomic_file_commit(&af, err, errlen) != 0)
+        goto out;
+    status = 0;
+out:
+    for (size_t i = 0; i < loaded; i++)
+        json_decref(docs[i]);
+    free(docs);
+    return status;
+}
+
+int altinj_merge_command(int argc, char **argv)
+{
+    enum { OPT_CROSS = 256, OPT_MICRO };
+    static const struct option longopts[] = {
+        { "crossovers", required_argument, NULL, OPT_CROSS },
+        { "micro", no_argument, NULL, OPT_MICRO },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *cross = NULL;
+    bool micro = false;
+    char err[ERR_LEN] = "";
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_CROSS:
+            cross = optarg;
+            break;
+        case OPT_MICRO:
+            micro = true;
+            break;
+        case 'h':
+            altinj_merge_usage(stdout);
+            return 0;
+        case ':':
+            snprintf(err, sizeof err, "%s needs a value", argv[optind - 1]);
+            return fail(2, err);
+        default:
+            snprintf(err, sizeof err, "unknown option '%s' (see altinj-bench merge --help)",
+                     argv[optind - 1]);
+            return fail(2, err);
+        }
+    }
+    if (micro && cross)
+        return fail(2, "--crossovers applies to run results, not to --micro");
+    if (argc - optind < 2)
+        return fail(2, argc - optind < 1 ? "missing OUT.tsv and input files (see --help)"
+                                         : "missing input files (see --help)");
+    const char *out = argv[optind];
+    char **files = argv + optind + 1;
+    const size_t n = (size_t)(argc - optind - 1);
+    const int status =
+        micro ? merge_micro(out, files, n, err, sizeof err)
+              : merge_sweep(out, cross, files, n, err, sizeof err);
+    return status ? fail(status, err) : 0;
+}

@@ -1,0 +1,44 @@
+/*
+ * Crossovers: where two strategies swap order in overhead per interrupt as the BUSY fraction
+ * grows. The design question behind the plot is "below which BUSY rate is the cheap-when-idle
+ * strategy (reactive: nothing to do until VMRUN fails) better than the always-pay ones
+ * (unconditional, paravisor), and where does that flip?" - so the table gives the busy value,
+ * the overhead there, and which strategy is cheaper on each side.
+ *
+ * Samples are compared only within a group (same mode, workload other than busy=, cost
+ * profile, vCPU count): a crossover between two different rates or profiles means nothing.
+ * Several samples at the same (group, strategy, busy) - repeated seeds - are averaged first.
+ * Between adjacent busy values x0 < x1 where the difference d = y_a - y_b changes sign, the
+ * crossing is the linear interpolation x0 + (x1 - x0) * d0 / (d0 - d1). Values within
+ * ALTINJ_CROSS_TIE of each other (relative) are a tie and skipped: two strategies that cost the
+ * same (the sim often makes hvdb-flag and unconditional equal to 0.1 %) do not "swap" on
+ * rounding, a touch-and-return is not a crossover, and a swap across a tie counts once. With live measurements, two strategies within the noise of each other
+ * can cross several times: every crossing is reported, the plot shows them all.
+ */
+#ifndef ALTINJ_MERGE_CROSS_H
+#define ALTINJ_MERGE_CROSS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct altinj_cross_sample {
+    const char *group;    /* samples with equal group strings are compared */
+    const char *label;    /* the group's printed cells, TAB-separated (altinj_cross_header) */
+    const char *strategy;
+    double x;             /* BUSY fraction */
+    double y;             /* overhead, ns per interrupt */
+};
+
+/* Relative difference below which two overheads are a tie (no order). */
+#define ALTINJ_CROSS_TIE 0.005
+
+/* The column names the label cells must match, TAB-separated. */
+#define ALTINJ_CROSS_LABEL_COLUMNS "mode\tworkload\trate\tcosts\tvcpus"
+
+/* Writes the header comment, the column line and one row per crossing. Groups appear in
+ * first-appearance order, strategy pairs in first-appearance order within their group.
+ * Samples with a NaN x or y are ignored. Returns the number of crossings, or -1 when out of
+ * memory or a write failed. */
+long altinj_cross_write(FILE *f, const struct altinj_cross_sample *s, size_t n);
+
+#endif

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# scripts/sweep on a tiny grid: one JSON (+ histogram files) per point, a merged table with one
+# row per point x strategy, the crossovers table and the definition file; sim points over vCPU
+# counts (when altinj-bench has `run --vcpus`) through GNU parallel; bad flags are one line and
+# exit 2. Usage: test_sweep.sh ALTINJ_BENCH
+set -uo pipefail
+bench=$1
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+rows_of() { grep -v '^#' "$1" | tail -n +2 | grep -c .; }
+
+sweep=$root/scripts/sweep
+out=$tmp/live
+# Two strategies, 2 rates x 2 BUSY fractions, 50 ms each: 4 points, 8 rows.
+if "$sweep" --bin "$bench" --strategies reactive,paravisor --rates 2000,4000 --busy 0.02,0.3 \
+     --duration 0.05 --out "$out" --quiet 2>"$tmp/sweep.err"; then ok; else
+  bad "sweep failed: $(tail -n 3 "$tmp/sweep.err")"; fi
+n=$(ls "$out"/points/*.json 2>/dev/null | wc -l)
+[[ $n -eq 4 ]] && ok || bad "$n point JSON files, expected 4"
+[[ -s "$out/points/live-poisson-r2000-b0.02-csnp.hist.reactive.hgrm" ]] && ok || bad "no .hgrm beside a point's hist"
+[[ -s "$out/sweep.tsv" && $(rows_of "$out/sweep.tsv") -eq 8 ]] && ok || bad "sweep.tsv does not have 8 rows (4 points x 2 strategies)"
+grep -q $'^mode\tworkload\trate' "$out/crossovers.tsv" && ok || bad "no crossovers.tsv"
+grep -q '^command: scripts/sweep' "$out/sweep.txt" && ok || bad "sweep.txt lacks the command"
+
+# A second sweep into the same directory replaces its points: nothing stale is merged.
+"$sweep" --bin "$bench" --strategies unconditional --rates 3000 --busy 0.1 --duration 0.05 \
+  --out "$out" --quiet --no-hist 2>/dev/null
+[[ $(ls "$out"/points | wc -l) -eq 1 && $(rows_of "$out/sweep.tsv") -eq 1 ]] && ok ||
+  bad "a re-run kept stale points: $(ls "$out"/points | tr '\n' ' ')"
+
+# The grid as commands, without running.
+lines=$("$sweep" --bin "$bench" --dry-run --workloads poisson,timer,burst:on=20+off=80,ipi \
+  --rates 1000 --busy 0.1 --costs zero,snp | grep -vc '^note:')
+[[ $lines -eq 8 ]] && ok || bad "--dry-run listed $lines points, expected 8 (4 workloads x 2 cost profiles)"
+"$sweep" --bin "$bench" --dry-run --workloads burst:on=20+off=80 --rates 1000 --busy 0.1 |
+  grep -q 'burst:rate=1000,on=20,off=80,busy=0.1' && ok || bad "--dry-run: burst parameters not passed"
+
+# Sim points over vCPU counts, when this altinj-bench has them.
+if "$bench" run --help | grep -q -- --vcpus; then
+  if "$sweep" --bin "$bench" --modes sim --vcpus 1,2 --rates 5000 --busy 0.05,0.2 \
+       --duration 0.05 --no-hist --out "$tmp/sim" --quiet 2>"$tmp/sim.err"; then ok; else
+    bad "sim sweep failed: $(tail -n 3 "$tmp/sim.err")"; fi
+  [[ $(rows_of "$tmp/sim/sweep.tsv") -eq 16 ]] && ok || bad "sim table does not have 16 rows (4 points x 4 strategies)"
+  awk -F'\t' '/^#/ { next } !h { h = 1; for (i = 1; i <= NF; i++) c[$i] = i; next }
+    $(c["mode"]) != "sim" { exit 1 } { v[$(c["vcpus"])] = 1 } END { exit !(1 in v && 2 in v) }' "$tmp/sim/sweep.tsv" &&
+    ok || bad "sim table: mode is not sim or the vCPU counts are not 1 and 2"
+else
+  "$sweep" --bin "$bench" --modes sim --dry-run --rates 1000 --busy 0.1 | grep -q '^note: sim points skipped' &&
+    ok || bad "no note that sim points are skipped"
+  echo "SKIP: altinj-bench has no run --vcpus: sim sweep not run"
+fi
+
+# Bad flags: one line, exit 2.
+expect2() {  # what, args...
+  local what=$1 msg rc
+  shift
+  msg=$("$sweep" --bin "$bench" "$@" 2>&1 >/dev/null)
+  rc=$?
+  [[ $rc -eq 2 && $(grep -c . <<<"$msg") -eq 1 ]] && ok || bad "$what: exit $rc, output: $msg"
+}
+expect2 "unknown flag" --frob
+expect2 "missing value" --rates
+expect2 "bad rate" --rates 10,abc
+expect2 "busy above 1" --busy 1.5
+expect2 "empty list entry" --busy 0.1,,0.2
+expect2 "unknown workload" --workloads frob
+expect2 "unknown mode" --modes turbo
+expect2 "bad strategy (from altinj-bench)" --strategies nope --rates 1000 --busy 0.1 --duration 0.01 --out "$tmp/bad"
+
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]
