@@ -1,6 +1,7 @@
 #include "altinj_oracle.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int altinj_oracle_init(struct altinj_oracle *o, uint64_t capacity)
 {
@@ -13,6 +14,22 @@ void altinj_oracle_destroy(struct altinj_oracle *o)
 {
     free(o->seen);
     o->seen = NULL;
+}
+
+int altinj_oracle_reserve(struct altinj_oracle *o, uint64_t capacity)
+{
+    if (capacity <= o->capacity)
+        return 0;
+    const uint64_t old_words = o->capacity / 64 + 1, words = capacity / 64 + 1;
+    uint64_t *seen = realloc(o->seen, words * sizeof *seen);
+    if (!seen)
+        return -1;
+    /* Words past the old end are new; the old last word's bits past the old capacity were
+     * never set (deliver refuses them), so it needs no clearing. */
+    memset(seen + old_words, 0, (words - old_words) * sizeof *seen);
+    o->seen = seen;
+    o->capacity = capacity;
+    return 0;
 }
 
 bool altinj_oracle_deliver(struct altinj_oracle *o, uint64_t seq)

@@ -31,6 +31,11 @@ struct altinj_oracle_verdict {
 int altinj_oracle_init(struct altinj_oracle *o, uint64_t capacity);
 void altinj_oracle_destroy(struct altinj_oracle *o);
 
+/* Grows the capacity to at least `capacity` (never shrinks), keeping every bit seen so far, for
+ * runs that learn their event count as they go (the simulator generates arrivals on the fly).
+ * Returns 0, or -1 (no memory) with the oracle unchanged. */
+int altinj_oracle_reserve(struct altinj_oracle *o, uint64_t capacity);
+
 /* Records a guest handler entry for `seq`. Returns false if it is a duplicate or out of range. */
 bool altinj_oracle_deliver(struct altinj_oracle *o, uint64_t seq);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "altinj_cli_num.h"
+#include "altinj_sim.h"
 
 void altinj_run_usage(FILE *f)
 {
@@ -31,6 +32,17 @@ void altinj_run_usage(FILE *f)
         "                         FILE.<strategy>.hgrm\n"
         "      --drain SEC        after the last arrival, wait at most SEC for deliveries\n"
         "                         (default 10)\n"
+        "      --mode MODE        live (default): real threads, one vCPU; sim: deterministic\n"
+        "                         simulation in virtual time (1 GHz) of --vcpus vCPUs, same\n"
+        "                         strategy code, same outputs (\"mode\": \"sim\")\n"
+        "      --vcpus N          simulated vCPUs, 1..4096 (default 1; > 1 needs --mode sim)\n"
+        "      --route R          sim: which vCPUs the sources post to: all (default: each vCPU\n"
+        "                         gets its own copy of the workload), rr (source s to vCPU\n"
+        "                         s mod N) or a vCPU number (all sources to it); ipi senders\n"
+        "                         are other simulated vCPUs\n"
+        "      --explore on|off   sim: seeded interleavings of same-time and overlapping\n"
+        "                         actions and re-delivery cuts (default on); off: the live\n"
+        "                         engine's order, for comparison with live runs\n"
         "  -q, --quiet            no table, no progress line\n"
         "  -h, --help             this text\n"
         "\n"
@@ -41,7 +53,9 @@ void altinj_run_usage(FILE *f)
         "  altinj-bench run --strategy all --workload poisson:rate=100000 --duration 2\n"
         "  altinj-bench run -s reactive,unconditional -w 'burst:rate=2000000,on=50,off=950,busy=0.2'\n"
         "  altinj-bench run -w timer:hz=250000 -c zero --json results/timer.json --hist results/timer.hist\n"
-        "  altinj-bench run -w 'trace:file=irq.txt,cpus=0-3' --events 100000\n",
+        "  altinj-bench run -w 'trace:file=irq.txt,cpus=0-3' --events 100000\n"
+        "  altinj-bench run --mode sim --vcpus 256 -w poisson:rate=100000 --duration 1\n"
+        "  altinj-bench run --mode sim --vcpus 64 --route 0 -w ipi:senders=63,rate=2000000\n",
         f);
 }
 
@@ -111,8 +125,11 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
         .costs = ALTINJ_RUN_DEFAULT_COSTS,
         .seed = 1,
         .drain_timeout_s = 10.0,
+        .vcpus = 1,
+        .explore = true,
     };
-    enum { OPT_SEED = 256, OPT_JSON, OPT_HIST, OPT_DRAIN };
+    enum { OPT_SEED = 256, OPT_JSON, OPT_HIST, OPT_DRAIN, OPT_MODE, OPT_VCPUS, OPT_ROUTE,
+           OPT_EXPLORE };
     static const struct option longopts[] = {
         {"strategy", required_argument, NULL, 's'},
         {"workload", required_argument, NULL, 'w'},
@@ -123,11 +140,17 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
         {"json", required_argument, NULL, OPT_JSON},
         {"hist", required_argument, NULL, OPT_HIST},
         {"drain", required_argument, NULL, OPT_DRAIN},
+        {"mode", required_argument, NULL, OPT_MODE},
+        {"vcpus", required_argument, NULL, OPT_VCPUS},
+        {"route", required_argument, NULL, OPT_ROUTE},
+        {"explore", required_argument, NULL, OPT_EXPLORE},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     bool have_strategy = false, have_duration = false, have_events = false;
+    bool have_explore = false;
+    const char *route = NULL;
     optind = 1;
     opterr = 0;
     int c;
@@ -148,7 +171,8 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
             have_duration = true;
             break;
         case 'n':
-            if (altinj_cli_parse_u64("--events", optarg, 1, ALTINJ_RUN_MAX_EVENTS, &o->events,
+            /* The live cap is checked below, once --mode is known. */
+            if (altinj_cli_parse_u64("--events", optarg, 1, ALTINJ_SIM_MAX_EVENTS, &o->events,
                                      err, errlen) != 0)
                 return ALTINJ_CLI_ERROR;
             have_events = true;
@@ -170,6 +194,38 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
             if (altinj_cli_parse_double("--drain", optarg, 0.0, 3600.0, &o->drain_timeout_s, err,
                                         errlen) != 0)
                 return ALTINJ_CLI_ERROR;
+            break;
+        case OPT_MODE:
+            if (strcmp(optarg, "live") == 0) {
+                o->mode = ALTINJ_RUN_MODE_LIVE;
+            } else if (strcmp(optarg, "sim") == 0) {
+                o->mode = ALTINJ_RUN_MODE_SIM;
+            } else {
+                snprintf(err, errlen, "--mode: '%s' is not live or sim", optarg);
+                return ALTINJ_CLI_ERROR;
+            }
+            break;
+        case OPT_VCPUS: {
+            uint64_t n;
+            if (altinj_cli_parse_u64("--vcpus", optarg, 1, ALTINJ_SIM_MAX_VCPUS, &n, err,
+                                     errlen) != 0)
+                return ALTINJ_CLI_ERROR;
+            o->vcpus = (unsigned)n;
+            break;
+        }
+        case OPT_ROUTE:
+            route = optarg; /* parsed below, against --vcpus */
+            break;
+        case OPT_EXPLORE:
+            if (strcmp(optarg, "on") == 0) {
+                o->explore = true;
+            } else if (strcmp(optarg, "off") == 0) {
+                o->explore = false;
+            } else {
+                snprintf(err, errlen, "--explore: '%s' is not on or off", optarg);
+                return ALTINJ_CLI_ERROR;
+            }
+            have_explore = true;
             break;
         case 'q':
             o->quiet = true;
@@ -195,6 +251,25 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
         snprintf(err, errlen, "--duration and --events exclude each other");
         return ALTINJ_CLI_ERROR;
     }
+    if (o->mode != ALTINJ_RUN_MODE_SIM) {
+        /* A live run drives one vCPU thread; the sim-only options would be silently ignored. */
+        if (o->vcpus > 1) {
+            snprintf(err, errlen, "--vcpus %u needs --mode sim (a live run has one vCPU)",
+                     o->vcpus);
+            return ALTINJ_CLI_ERROR;
+        }
+        if (route || have_explore) {
+            snprintf(err, errlen, "%s needs --mode sim", route ? "--route" : "--explore");
+            return ALTINJ_CLI_ERROR;
+        }
+        if (o->events > ALTINJ_RUN_MAX_EVENTS) {
+            snprintf(err, errlen, "--events: %llu is out of range [1, %u] in live mode",
+                     (unsigned long long)o->events, ALTINJ_RUN_MAX_EVENTS);
+            return ALTINJ_CLI_ERROR;
+        }
+    }
+    if (route && altinj_sim_route_parse(route, o->vcpus, &o->route, err, errlen) != 0)
+        return ALTINJ_CLI_ERROR;
     if (!have_strategy)
         altinj_run_parse_strategies("all", o, err, errlen);
     return ALTINJ_CLI_OK;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "altinj_sim_route.h"
 #include "altinj_strategy.h"
 
 #define ALTINJ_RUN_MAX_STRATEGIES 16
@@ -16,6 +17,10 @@
 /* A live run pre-generates its arrivals (24 bytes each) so every strategy replays the same
  * sequence: this bound keeps that under 1.2 GB. */
 #define ALTINJ_RUN_MAX_EVENTS 50000000u
+
+/* --mode: live runs on real threads (one vCPU, altinj_live.h); sim simulates --vcpus vCPUs in
+ * virtual time (altinj_sim.h). */
+enum altinj_run_mode { ALTINJ_RUN_MODE_LIVE = 0, ALTINJ_RUN_MODE_SIM };
 
 struct altinj_run_opts {
     const struct altinj_strategy *strategies[ALTINJ_RUN_MAX_STRATEGIES];
@@ -29,6 +34,10 @@ struct altinj_run_opts {
     const char *hist_path;  /* NULL: none */
     bool quiet;
     double drain_timeout_s;
+    enum altinj_run_mode mode;      /* --mode, default live */
+    unsigned vcpus;                 /* --vcpus, default 1; > 1 only with --mode sim */
+    struct altinj_sim_route route;  /* --route (sim), default all */
+    bool explore;                   /* --explore on|off (sim), default on */
 };
 
 enum altinj_cli_status { ALTINJ_CLI_OK = 0, ALTINJ_CLI_EXIT = 1, ALTINJ_CLI_ERROR = -1 };

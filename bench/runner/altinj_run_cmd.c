@@ -16,6 +16,7 @@
 #include "altinj_progress.h"
 #include "altinj_run_cli.h"
 #include "altinj_run_meta.h"
+#include "altinj_sim_cmd.h"
 #include "altinj_tsc.h"
 #include "altinj_workload.h"
 
@@ -118,6 +119,84 @@ static int write_outputs(const struct altinj_run_opts *o, const struct altinj_ru
     return 0;
 }
 
+/* The live engine: calibrates the TSC, pre-generates the arrivals every strategy replays, and
+ * runs each strategy on real threads. Fills meta's clock and machine fields and runs[0..*nruns)
+ * (each initialised run is counted in *nruns, so the caller frees it). Returns the exit status:
+ * 0, 1 (could not run) or 2 (bad input), with err set when non-zero. */
+static int run_live(const struct altinj_run_opts *o, const struct altinj_cost_profile *costs,
+                    const struct altinj_workload_spec *wl, struct altinj_run_meta *meta,
+                    struct altinj_run_result *runs, size_t *nruns, char *err, size_t errlen)
+{
+    struct altinj_tsc_clock clock;
+    if (altinj_tsc_calibrate(&clock, err, errlen) != 0)
+        return 1;
+    if (check_schedulable(wl, &clock, err, errlen) != 0)
+        return 2;
+
+    /* Every strategy replays this one sequence. One more than the cap is asked for so that
+     * "too many" can be told apart from "exactly the cap". */
+    struct altinj_arrival *arrivals = NULL;
+    size_t count = 0;
+    const size_t want = o->events ? (size_t)o->events : (size_t)ALTINJ_RUN_MAX_EVENTS + 1;
+    const uint64_t until = o->events ? UINT64_MAX : (uint64_t)(o->duration_s * 1e9);
+    if (altinj_workload_pregenerate(wl, o->seed, want, until, &arrivals, &count) != 0) {
+        snprintf(err, errlen, "cannot generate the arrivals (out of memory)");
+        return 1;
+    }
+    int status = 2;
+    if (count > ALTINJ_RUN_MAX_EVENTS) {
+        snprintf(err, errlen,
+                 "the workload posts more than %u events in %.6g s: lower the rate or the "
+                 "duration, or use --events",
+                 ALTINJ_RUN_MAX_EVENTS, o->duration_s);
+        goto out;
+    }
+    if (count == 0) {
+        snprintf(err, errlen, "the workload posts no event in %.6g s", o->duration_s);
+        goto out;
+    }
+    meta->mode = "live";
+    meta->clock_hz = clock.hz;
+    meta->clock_read_overhead = clock.read_overhead_cycles;
+    altinj_run_meta_machine(meta);
+
+    struct altinj_live_config cfg = {
+        .arrivals = arrivals,
+        .count = count,
+        .nsources = altinj_workload_sources(wl),
+        .clock = &clock,
+        .drain_timeout_s = o->drain_timeout_s,
+        .progress = altinj_progress_update,
+    };
+    if (altinj_costs_to_cycles(costs, clock.hz, cfg.cost_cycles) != 0) {
+        snprintf(err, errlen, "cost profile '%s' does not fit the clock", costs->name);
+        goto out;
+    }
+    const double span_s = (double)arrivals[count - 1].t_ns * 1e-9;
+    for (size_t i = 0; i < o->nstrategies; i++) {
+        if (altinj_run_result_init(&runs[i], o->strategies[i]->name, "live") != 0) {
+            snprintf(err, errlen, "out of memory");
+            status = 1;
+            goto out;
+        }
+        (*nruns)++;
+        struct altinj_progress prog;
+        altinj_progress_begin(&prog, o->strategies[i]->name, span_s, o->quiet);
+        cfg.strategy = o->strategies[i];
+        cfg.progress_ctx = &prog;
+        const int rc = altinj_live_run(&cfg, &runs[i], err, errlen);
+        altinj_progress_end(&prog);
+        if (rc != 0) {
+            status = 1;
+            goto out;
+        }
+    }
+    status = 0;
+out:
+    free(arrivals);
+    return status;
+}
+
 int altinj_run_command(int argc, char **argv)
 {
     char err[ERR_LEN] = "";
@@ -137,90 +216,23 @@ int altinj_run_command(int argc, char **argv)
     if (altinj_workload_parse(o.workload, &wl, err, sizeof err) != 0)
         return fail(2, err);
     int status = 2;
-    struct altinj_arrival *arrivals = NULL;
     struct altinj_run_result *runs = NULL;
     size_t nruns = 0;
     if (check_outputs(&o, err, sizeof err) != 0)
         goto out;
-
-    struct altinj_tsc_clock clock;
-    if (altinj_tsc_calibrate(&clock, err, sizeof err) != 0) {
-        status = 1;
-        goto out;
-    }
-    if (check_schedulable(&wl, &clock, err, sizeof err) != 0)
-        goto out;
-
-    /* Every strategy replays this one sequence. One more than the cap is asked for so that
-     * "too many" can be told apart from "exactly the cap". */
-    size_t count = 0;
-    const size_t want = o.events ? (size_t)o.events : (size_t)ALTINJ_RUN_MAX_EVENTS + 1;
-    const uint64_t until = o.events ? UINT64_MAX : (uint64_t)(o.duration_s * 1e9);
-    if (altinj_workload_pregenerate(&wl, o.seed, want, until, &arrivals, &count) != 0) {
-        snprintf(err, sizeof err, "cannot generate the arrivals (out of memory)");
-        status = 1;
-        goto out;
-    }
-    if (count > ALTINJ_RUN_MAX_EVENTS) {
-        snprintf(err, sizeof err,
-                 "the workload posts more than %u events in %.6g s: lower the rate or the "
-                 "duration, or use --events",
-                 ALTINJ_RUN_MAX_EVENTS, o.duration_s);
-        goto out;
-    }
-    if (count == 0) {
-        snprintf(err, sizeof err, "the workload posts no event in %.6g s", o.duration_s);
-        goto out;
-    }
-
-    struct altinj_run_meta meta = {
-        .version = ALTINJ_VERSION,
-        .mode = "live",
-        .seed = o.seed,
-        .costs = &costs,
-        .clock_hz = clock.hz,
-        .clock_read_overhead = clock.read_overhead_cycles,
-    };
-    altinj_workload_describe(&wl, meta.workload, sizeof meta.workload);
-    altinj_run_meta_machine(&meta);
-
     runs = calloc(o.nstrategies, sizeof *runs);
     if (!runs) {
         snprintf(err, sizeof err, "out of memory");
         status = 1;
         goto out;
     }
-    struct altinj_live_config cfg = {
-        .arrivals = arrivals,
-        .count = count,
-        .nsources = altinj_workload_sources(&wl),
-        .clock = &clock,
-        .drain_timeout_s = o.drain_timeout_s,
-        .progress = altinj_progress_update,
-    };
-    if (altinj_costs_to_cycles(&costs, clock.hz, cfg.cost_cycles) != 0) {
-        snprintf(err, sizeof err, "cost profile '%s' does not fit the clock", costs.name);
+    struct altinj_run_meta meta = {.version = ALTINJ_VERSION, .seed = o.seed, .costs = &costs};
+    altinj_workload_describe(&wl, meta.workload, sizeof meta.workload);
+    status = o.mode == ALTINJ_RUN_MODE_SIM
+                 ? altinj_sim_command(&o, &costs, &wl, &meta, runs, &nruns, err, sizeof err)
+                 : run_live(&o, &costs, &wl, &meta, runs, &nruns, err, sizeof err);
+    if (status != 0)
         goto out;
-    }
-    const double span_s = (double)arrivals[count - 1].t_ns * 1e-9;
-    for (size_t i = 0; i < o.nstrategies; i++, nruns++) {
-        if (altinj_run_result_init(&runs[i], o.strategies[i]->name, "live") != 0) {
-            snprintf(err, sizeof err, "out of memory");
-            status = 1;
-            goto out;
-        }
-        struct altinj_progress prog;
-        altinj_progress_begin(&prog, o.strategies[i]->name, span_s, o.quiet);
-        cfg.strategy = o.strategies[i];
-        cfg.progress_ctx = &prog;
-        const int rc = altinj_live_run(&cfg, &runs[i], err, sizeof err);
-        altinj_progress_end(&prog);
-        if (rc != 0) {
-            nruns++;
-            status = 1;
-            goto out;
-        }
-    }
     if (!o.quiet)
         altinj_output_text(stdout, &meta, runs, nruns);
     if (write_outputs(&o, &meta, runs, nruns, err, sizeof err) != 0) {
@@ -247,7 +259,6 @@ out:
     for (size_t i = 0; i < nruns; i++)
         altinj_run_result_free(&runs[i]);
     free(runs);
-    free(arrivals);
     altinj_workload_spec_free(&wl);
     return status;
 }

@@ -1,0 +1,440 @@
+#include "altinj_sim_vcpu.h"
+
+#include <limits.h>
+#include <stdlib.h>
+
+#include "altinj_exit_codes.h"
+#include "altinj_irq.h"
+
+/* A post counts as late when it lands this long after its intended time (the live engine's
+ * threshold, 1 us, in virtual cycles at 1 GHz). */
+#define LATE_CYCLES 1000u
+/* The first oracle allocation when the run does not know its event count. */
+#define ORACLE_MIN 65536u
+
+/* ---- sources ---- */
+
+/* Fetches the stream's next arrival into head; false (and DONE) when it has none left. */
+static bool fetch(struct altinj_sim_vcpu *vc, struct altinj_sim_stream *st)
+{
+    struct altinj_arrival a;
+    if (st->left == 0 || !altinj_arrivals_next(st->gen, &a) || a.t_ns >= vc->world->until_ns) {
+        st->state = ALTINJ_SIM_STREAM_DONE;
+        return false;
+    }
+    if (st->left != UINT64_MAX)
+        st->left--;
+    st->head = a;
+    st->t = vc->world->lead + a.t_ns; /* 1 GHz: one cycle per ns */
+    return true;
+}
+
+/*
+ * The poster's write, at virtual time `at`: the record into the ring, the vector into the
+ * doorbell, then the kick if this post set NoFurtherSignal, exactly as the live poster does.
+ * Returns false when the ring is full (nothing written; the stream waits).
+ */
+static bool post(struct altinj_sim_vcpu *vc, uint32_t id, uint64_t at)
+{
+    struct altinj_sim_world *w = vc->world;
+    struct altinj_sim_stream *st = &vc->streams[id];
+    if (w->next_seq >= w->oracle.capacity) {
+        const uint64_t cap = w->oracle.capacity < ORACLE_MIN ? ORACLE_MIN : 2 * w->oracle.capacity;
+        if (altinj_oracle_reserve(&w->oracle, cap) != 0) {
+            w->out_of_memory = true;
+            return false;
+        }
+    }
+    struct altinj_irq irq;
+    altinj_arrival_to_irq(&st->head, w->next_seq, st->t, &irq);
+    if (!altinj_ring_push(&vc->rings[id], &irq))
+        return false;
+    w->next_seq++;
+    w->stats.posts++;
+    w->stats.events++;
+    altinj_hvdb_post_irq(vc->hvdb, ALTINJ_GUEST_VMPL, altinj_irq_doorbell_vector(&irq));
+    w->out->poster_doorbell_writes++;
+    if (altinj_hvdb_signal(vc->hvdb)) {
+        if (altinj_sim_times_add(&vc->kicks, at + vc->cost[ALTINJ_COST_DOORBELL_KICK]) != 0)
+            w->out_of_memory = true;
+        w->out->kicks++;
+    } else {
+        w->out->kicks_suppressed++;
+    }
+    if (at > st->t + LATE_CYCLES)
+        w->out->late_posts++;
+    return true;
+}
+
+/* The first yield point at which a waiting stream may land (-1: at any point). */
+static int landing_point(const struct altinj_sim_stream *st)
+{
+    if (st->state == ALTINJ_SIM_STREAM_DEFERRED && st->landing >= ALTINJ_SIM_LAND_YIELD0)
+        return (int)st->landing - (int)ALTINJ_SIM_LAND_YIELD0;
+    return -1; /* PARKED (retried at every point) or deferred to the next point */
+}
+
+static void wait_add(struct altinj_sim_vcpu *vc, uint32_t id)
+{
+    vc->waiting[vc->nwaiting++] = id;
+    const int p = landing_point(&vc->streams[id]);
+    if (p < vc->land_min)
+        vc->land_min = p;
+}
+
+/* A first attempt found the ring full: the source waits, as a live poster spins. Counted once
+ * per wait (an event and a ring_full_wait); the retries at later points are not. */
+static void park(struct altinj_sim_vcpu *vc, struct altinj_sim_stream *st)
+{
+    st->state = ALTINJ_SIM_STREAM_PARKED;
+    vc->world->stats.parks++;
+    vc->world->stats.events++;
+    vc->world->out->ring_full_waits++;
+}
+
+/* Posts the head of stream `id` (not in the due heap) at `at`; on success the stream's next
+ * arrival goes back into the due heap. Returns false when it is (still) parked. */
+static bool post_waiting(struct altinj_sim_vcpu *vc, uint32_t id, uint64_t at)
+{
+    struct altinj_sim_stream *st = &vc->streams[id];
+    if (!post(vc, id, at)) {
+        if (st->state != ALTINJ_SIM_STREAM_PARKED)
+            park(vc, st);
+        return false;
+    }
+    if (fetch(vc, st)) {
+        st->state = ALTINJ_SIM_STREAM_DUE;
+        altinj_sim_heap_push(&vc->due, st->t, id); /* cannot be full: one slot per stream */
+    }
+    return true;
+}
+
+/* Posts the head of the due heap's top stream at `at`, keeping the heap in order. */
+static void post_top(struct altinj_sim_vcpu *vc, uint64_t at)
+{
+    const uint32_t id = altinj_sim_heap_top(&vc->due).id;
+    struct altinj_sim_stream *st = &vc->streams[id];
+    if (!post(vc, id, at)) {
+        altinj_sim_heap_pop(&vc->due);
+        park(vc, st);
+        wait_add(vc, id);
+        return;
+    }
+    if (fetch(vc, st))
+        altinj_sim_heap_retime_top(&vc->due, st->t);
+    else
+        altinj_sim_heap_pop(&vc->due);
+}
+
+/*
+ * Applies what fell due by `now` while the vCPU is inside a world-loop step. point: the yield
+ * point, or -1 after a world switch (vmpl_switch: it was the switch into the SVSM) or at the end
+ * of the step (end). Order: first the writes that were waiting (deferred to here, or parked on a
+ * full ring), then writes that fell due during the switch just spent, then kicks that landed.
+ */
+__attribute__((noinline)) static void catch_up_slow(struct altinj_sim_vcpu *vc, int point,
+                                                    bool vmpl_switch, bool end)
+{
+    const uint64_t now = vc->now;
+    uint32_t kept = 0;
+    vc->land_min = INT_MAX;
+    for (uint32_t i = 0; i < vc->nwaiting; i++) {
+        const uint32_t id = vc->waiting[i];
+        struct altinj_sim_stream *st = &vc->streams[id];
+        if (st->state == ALTINJ_SIM_STREAM_DEFERRED) {
+            if (!end && !altinj_sim_sched_lands(st->landing, point)) {
+                vc->waiting[kept++] = id;
+                const int p = landing_point(st);
+                if (p < vc->land_min)
+                    vc->land_min = p;
+                continue;
+            }
+            if (point >= 0)
+                vc->world->stats.landed_at[point]++;
+        }
+        if (!post_waiting(vc, id, now)) {
+            vc->waiting[kept++] = id;
+            vc->land_min = -1; /* parked: retried at every point */
+        }
+    }
+    vc->nwaiting = kept;
+
+    while (altinj_sim_heap_top_time(&vc->due) <= now) {
+        const uint32_t id = altinj_sim_heap_top(&vc->due).id;
+        struct altinj_sim_stream *st = &vc->streams[id];
+        /* Only a switch has a duration that a write can fall into: at a yield point or the
+         * step's end nothing is deferred (a head due here is the successor of one that just
+         * landed at this very point). */
+        const enum altinj_sim_landing land =
+            point < 0 && !end ? altinj_sim_sched_landing(&vc->sched, vmpl_switch)
+                              : ALTINJ_SIM_LAND_NOW;
+        if (land == ALTINJ_SIM_LAND_NOW) {
+            /* It landed during the switch, at its own time: its kick leaves from there. */
+            post_top(vc, st->t);
+            continue;
+        }
+        altinj_sim_heap_pop(&vc->due);
+        st->state = ALTINJ_SIM_STREAM_DEFERRED;
+        st->landing = (uint8_t)land;
+        wait_add(vc, id);
+        vc->world->stats.deferred++;
+    }
+
+    while (altinj_sim_times_first(&vc->kicks) <= now) {
+        altinj_sim_times_drop(&vc->kicks);
+        vc->world->stats.kicks++;
+        vc->world->stats.events++;
+        vc->kick_latched = true;
+    }
+}
+
+/* Called at every point of every step: the common case, nothing due and no waiting write that
+ * lands here, stays a few loads. */
+static inline void catch_up(struct altinj_sim_vcpu *vc, int point, bool vmpl_switch, bool end)
+{
+    if (altinj_sim_heap_top_time(&vc->due) <= vc->now ||
+        altinj_sim_times_first(&vc->kicks) <= vc->now ||
+        (vc->nwaiting != 0 && (point < 0 || point >= vc->land_min)))
+        catch_up_slow(vc, point, vmpl_switch, end);
+}
+
+/* ---- the core's environment ---- */
+
+static uint64_t env_now(void *ctx)
+{
+    const struct altinj_sim_vcpu *vc = ctx;
+    return vc->now;
+}
+
+static void env_spend(void *ctx, enum altinj_cost_kind kind)
+{
+    struct altinj_sim_vcpu *vc = ctx;
+    vc->now += vc->cost[kind];
+    catch_up(vc, -1, kind == ALTINJ_COST_VMPL_SWITCH, false);
+}
+
+static void env_yield(void *ctx, enum altinj_yield_point point)
+{
+    catch_up(ctx, (int)point, false, false);
+}
+
+static bool env_delivery_cut(void *ctx, const struct altinj_irq *irq, unsigned cuts)
+{
+    struct altinj_sim_vcpu *vc = ctx;
+    if (cuts == 0)
+        return irq->delivery_cut != 0;
+    if (!altinj_sim_sched_recut(&vc->sched, cuts))
+        return false;
+    vc->world->stats.recuts++;
+    return true;
+}
+
+static void env_handler_entry(void *ctx, const struct altinj_delivery *d)
+{
+    struct altinj_sim_vcpu *vc = ctx;
+    struct altinj_run_result *out = vc->world->out;
+    /* Virtual cycles are ns at 1 GHz. */
+    altinj_hist_record(&out->latency_ns, d->now > d->irq->intended ? d->now - d->irq->intended : 0);
+    if (d->cuts > 0)
+        altinj_hist_record(&out->busy_redelivery_ns,
+                           d->now > d->first_cut ? d->now - d->first_cut : 0);
+    vc->steps_since_delivery = 0;
+}
+
+/* ---- the step loop ---- */
+
+static void retire(struct altinj_sim_vcpu *vc)
+{
+    vc->dead = true;
+    vc->due.n = 0;
+    vc->nwaiting = 0;
+    vc->land_min = INT_MAX;
+    while (vc->kicks.n)
+        altinj_sim_times_drop(&vc->kicks);
+}
+
+static void guest_exit(struct altinj_sim_vcpu *vc, uint64_t code)
+{
+    vc->world->stats.events++;
+    altinj_vcpu_exit(&vc->v, code);
+}
+
+/* The live engine's vCPU loop (altinj_live.c vcpu_main), from an exit (or the first entry) to
+ * the guest idling again. */
+static void steps(struct altinj_sim_vcpu *vc)
+{
+    for (;;) {
+        struct altinj_sim_world *w = vc->world;
+        const enum altinj_step st = altinj_vcpu_enter(&vc->v);
+        w->stats.steps++;
+        w->stats.events++;
+        catch_up(vc, -1, false, true);
+        if (st == ALTINJ_STEP_FATAL) {
+            vc->fatal = true;
+            retire(vc);
+            return;
+        }
+        if (++vc->steps_since_delivery > ALTINJ_SIM_MAX_IDLE_STEPS) {
+            vc->stalled = true;
+            retire(vc);
+            return;
+        }
+        if (st == ALTINJ_STEP_EXITED) {
+            /* The cut's exit was counted by the core; it is an event too. */
+            w->stats.events++;
+            continue;
+        }
+        if (altinj_vcpu_wants_window(&vc->v)) {
+            guest_exit(vc, ALTINJ_VMEXIT_VINTR);
+            continue;
+        }
+        if (vc->kick_latched) {
+            vc->kick_latched = false;
+            guest_exit(vc, ALTINJ_VMEXIT_INTR);
+            continue;
+        }
+        return;
+    }
+}
+
+void altinj_sim_vcpu_run_until(struct altinj_sim_vcpu *vc, uint64_t end)
+{
+    while (!vc->dead && !vc->world->out_of_memory) {
+        const uint64_t tp = altinj_sim_heap_top_time(&vc->due);
+        const uint64_t tk = altinj_sim_times_first(&vc->kicks);
+        if ((tp < tk ? tp : tk) >= end)
+            return;
+        bool post_first = tp < tk;
+        if (tp == tk) {
+            post_first = altinj_sim_sched_post_first(&vc->sched);
+            if (!post_first)
+                vc->world->stats.kick_ties_kick_first++;
+        }
+        if (post_first) {
+            /* The guest idles: nothing races this write. */
+            post_top(vc, tp);
+            continue;
+        }
+        altinj_sim_times_drop(&vc->kicks);
+        vc->world->stats.kicks++;
+        vc->world->stats.events++;
+        if (tk > vc->now)
+            vc->now = tk;
+        guest_exit(vc, ALTINJ_VMEXIT_INTR);
+        steps(vc);
+    }
+}
+
+/* ---- set-up ---- */
+
+static uint64_t pow2_floor(uint64_t x)
+{
+    uint64_t p = 1;
+    while (p * 2 <= x)
+        p *= 2;
+    return p;
+}
+
+int altinj_sim_vcpu_init(struct altinj_sim_vcpu *vc, struct altinj_sim_world *world,
+                         unsigned index, struct altinj_sim_pages *pages,
+                         const struct altinj_strategy *strategy, uint32_t nstreams,
+                         uint64_t seed, bool explore, double recut_p)
+{
+    *vc = (struct altinj_sim_vcpu){.world = world, .index = index, .nstreams = nstreams,
+                                   .vmsa = &pages->vmsa, .hvdb = &pages->hvdb,
+                                   .land_min = INT_MAX};
+    altinj_sim_sched_init(&vc->sched, seed, index, explore, recut_p);
+    for (unsigned k = 0; k < ALTINJ_COST__COUNT; k++)
+        vc->cost[k] = world->cost[k];
+    altinj_vmsa_reset(vc->vmsa);
+    altinj_hvdb_reset(vc->hvdb);
+    if (altinj_sim_heap_init(&vc->due, nstreams) != 0 ||
+        altinj_sim_times_init(&vc->kicks) != 0)
+        return -1;
+    /* Rings share ALTINJ_SIM_RING_RECORDS records: small rings keep a vCPU's memory in a few KiB
+     * (the live engine's 64 Ki-record rings would not scale to a thousand vCPUs). A full ring
+     * makes its source wait, as a live poster does. */
+    uint64_t ring_cap = nstreams ? pow2_floor(ALTINJ_SIM_RING_RECORDS / nstreams) : 2;
+    if (ring_cap < 2)
+        ring_cap = 2;
+    if (ring_cap > 64)
+        ring_cap = 64;
+    uint64_t pending = 2;
+    while (pending < ring_cap * nstreams)
+        pending *= 2;
+    if (nstreams) {
+        vc->streams = calloc(nstreams, sizeof *vc->streams);
+        vc->rings = calloc(nstreams, sizeof *vc->rings);
+        vc->ring_ptrs = calloc(nstreams, sizeof *vc->ring_ptrs);
+        vc->waiting = calloc(nstreams, sizeof *vc->waiting);
+        if (!vc->streams || !vc->rings || !vc->ring_ptrs || !vc->waiting)
+            return -1;
+        for (uint32_t i = 0; i < nstreams; i++) {
+            vc->streams[i].state = ALTINJ_SIM_STREAM_DONE; /* until primed */
+            if (altinj_ring_init(&vc->rings[i], ring_cap) != 0)
+                return -1;
+            vc->ring_ptrs[i] = &vc->rings[i];
+        }
+    }
+    /* Exploring needs the yield points and the re-delivery cut; without it the environment is
+     * the live engine's (no yield, no cut of re-deliveries), so the runs can be compared. */
+    const struct altinj_vcpu_env env = {
+        .ctx = vc,
+        .now = env_now,
+        .spend = env_spend,
+        .delivery_cut = explore ? env_delivery_cut : NULL,
+        .handler_entry = env_handler_entry,
+        .yield = explore ? env_yield : NULL,
+    };
+    return altinj_vcpu_init(&vc->v, strategy, vc->vmsa, vc->hvdb, vc->ring_ptrs, nstreams,
+                            &world->oracle, &env, pending);
+}
+
+int altinj_sim_vcpu_start(struct altinj_sim_vcpu *vc)
+{
+    for (uint32_t i = 0; i < vc->nstreams; i++) {
+        struct altinj_sim_stream *st = &vc->streams[i];
+        if (fetch(vc, st)) {
+            st->state = ALTINJ_SIM_STREAM_DUE;
+            altinj_sim_heap_push(&vc->due, st->t, i);
+        }
+    }
+    vc->now = 0;
+    steps(vc);
+    return vc->world->out_of_memory ? -1 : 0;
+}
+
+bool altinj_sim_vcpu_stuck(struct altinj_sim_vcpu *vc)
+{
+    if (vc->dead)
+        return vc->stalled;
+    if (vc->nwaiting > 0)
+        return true;
+    /* Idle with nothing coming: anything announced or held now is never delivered. */
+    if (altinj_vcpu_work_pending(&vc->v) || vc->v.inflight_valid)
+        return true;
+    for (uint32_t i = 0; i < vc->nstreams; i++)
+        if (!altinj_ring_empty(&vc->rings[i]))
+            return true;
+    return false;
+}
+
+void altinj_sim_vcpu_destroy(struct altinj_sim_vcpu *vc)
+{
+    if (vc->rings) {
+        for (uint32_t i = 0; i < vc->nstreams; i++)
+            altinj_ring_destroy(&vc->rings[i]);
+    }
+    if (vc->streams)
+        for (uint32_t i = 0; i < vc->nstreams; i++)
+            altinj_arrivals_destroy(vc->streams[i].gen);
+    /* altinj_vcpu_init sets the pending queue up last; its destroy frees NULL safely. */
+    altinj_vcpu_destroy(&vc->v);
+    free(vc->streams);
+    free(vc->rings);
+    free(vc->ring_ptrs);
+    free(vc->waiting);
+    altinj_sim_heap_destroy(&vc->due);
+    altinj_sim_times_destroy(&vc->kicks);
+    *vc = (struct altinj_sim_vcpu){0};
+}

@@ -1,0 +1,1 @@
+target_link_libraries(test_sim_crossval PRIVATE altinj_runner)

@@ -1,0 +1,1 @@
+target_link_libraries(test_sim_queue PRIVATE altinj_runner)
