@@ -1,5 +1,6 @@
 #include "altinj_hw.h"
 
+#include "altinj_event.h"
 #include "altinj_exit_codes.h"
 #include "altinj_vintr.h"
 
@@ -14,7 +15,9 @@ uint64_t altinj_hw_vmrun(struct altinj_vmsa *vmsa, uint64_t *injected)
     }
     /* relaxed: ordered by the acquire above; the exchange makes taking the event a single step,
      * so even a racing second VMRUN could not take it twice. */
-    *injected = atomic_exchange_explicit(&vmsa->event_inj, 0, memory_order_relaxed);
+    const uint64_t ev = atomic_exchange_explicit(&vmsa->event_inj, 0, memory_order_relaxed);
+    /* V clear means no event, whatever the other bits hold (found by fuzz/fuzz_world.c). */
+    *injected = altinj_event_is_valid(ev) ? ev : 0;
     return 0;
 }
 
