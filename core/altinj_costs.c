@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,8 @@ static const struct altinj_cost_profile builtin_snp = {
         [ALTINJ_COST_VMPL_SWITCH] = (3550.0 + 3890.0) / 2.0,
         [ALTINJ_COST_DOORBELL_KICK] = 115.0 + 1000.0,
     },
+    /* NOLINTBEGIN(bugprone-suspicious-missing-comma): each source is one string split over
+     * lines on purpose. */
     .source = {
         [ALTINJ_COST_VMRUN] =
             "kvm-unit-tests svm latency (kvm list): VMRUN ~3200 cycles avg (max 49k), nested; "
@@ -71,6 +74,7 @@ static const struct altinj_cost_profile builtin_snp = {
             "nviennot/core-to-core-latency cross-CCD cache line 115 ns + ASSUMPTION 1000 ns "
             "IPI delivery (no published figure in sources)",
     },
+    /* NOLINTEND(bugprone-suspicious-missing-comma) */
 };
 
 const struct altinj_cost_profile *altinj_costs_builtin(const char *name)
@@ -205,7 +209,7 @@ static int apply_setting(struct parse_state *st, const char *path, unsigned long
                         "%s:%lu: name '%s' is reserved for the built-in profile; pick another",
                         path, line, value);
         st->name_line = line;
-        strcpy(st->p.name, value);
+        snprintf(st->p.name, sizeof st->p.name, "%s", value); /* valid_name bounds it */
         return 0;
     }
     if (strcmp(key, "inherit") == 0) {
@@ -285,6 +289,16 @@ static int load_file(const char *path, struct altinj_cost_profile *out, char *er
             rc = fail(err, errlen, "%s:%lu: NUL byte in line", path, line);
             break;
         }
+        /* Binary input: name the first control byte rather than echo it into a message. */
+        size_t ctl = 0;
+        while (buf[ctl] == '\t' || buf[ctl] == '\n' || buf[ctl] == '\r' ||
+               ((unsigned char)buf[ctl] >= 0x20 && buf[ctl] != 0x7f))
+            ctl++;
+        if (buf[ctl] != '\0') {
+            rc = fail(err, errlen, "%s:%lu: control byte 0x%02x: not a cost profile text file",
+                      path, line, (unsigned char)buf[ctl]);
+            break;
+        }
         char *comment = strchr(buf, '#');
         if (comment)
             *comment++ = '\0';
@@ -293,7 +307,7 @@ static int load_file(const char *path, struct altinj_cost_profile *out, char *er
             continue;
         char *eq = strchr(text, '=');
         if (!eq) {
-            rc = fail(err, errlen, "%s:%lu: expected key = value, got '%s'", path, line, text);
+            rc = fail(err, errlen, "%s:%lu: expected key = value, got '%.60s'", path, line, text);
             break;
         }
         *eq = '\0';

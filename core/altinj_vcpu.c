@@ -2,6 +2,7 @@
 
 #include "altinj_event.h"
 #include "altinj_exit_codes.h"
+#include "altinj_faults.h"
 #include "altinj_hw.h"
 
 static void spend(struct altinj_vcpu *v, enum altinj_cost_kind kind)
@@ -205,6 +206,8 @@ enum altinj_step altinj_vcpu_enter(struct altinj_vcpu *v)
         if (altinj_hw_vmrun(v->vmsa, &injected) != ALTINJ_VMEXIT_BUSY) {
             spend(v, ALTINJ_COST_VMRUN);
             v->c.hv_cycles += altinj_vcpu_now(v) - t0;
+            if (v->faults) /* hostile-hypervisor runs only (altinj_faults.h) */
+                altinj_faults_on_vmrun(v);
             break;
         }
         v->c.failed_vmruns++;
@@ -229,6 +232,8 @@ enum altinj_step altinj_vcpu_enter(struct altinj_vcpu *v)
                          : (v->inflight_cuts == 0 && v->inflight.delivery_cut);
     if (cut) {
         altinj_hw_vmexit_in_delivery(v->vmsa, injected, ALTINJ_VMEXIT_NPF);
+        if (v->faults)
+            altinj_faults_on_exit(v);
         v->c.exits++;
         v->c.busy_events++;
         spend(v, ALTINJ_COST_VMEXIT);
@@ -259,6 +264,8 @@ enum altinj_step altinj_vcpu_enter(struct altinj_vcpu *v)
 void altinj_vcpu_exit(struct altinj_vcpu *v, uint64_t exit_code)
 {
     altinj_hw_vmexit(v->vmsa, exit_code);
+    if (v->faults)
+        altinj_faults_on_exit(v);
     v->c.exits++;
     if (exit_code == ALTINJ_VMEXIT_VINTR) {
         v->c.window_exits++;

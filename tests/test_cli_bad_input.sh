@@ -50,6 +50,16 @@ expect2 "json is a directory" "directory" run --events 10 --json "$tmp"
 expect2 "unwritable hist" "cannot write" run --events 10 --hist /nonexistent/dir/h.txt
 expect2 "extra argument" "unexpected argument" run extra
 expect2 "bad seed" "--seed" run --seed -5
+# Garbage files: binary bytes, a directory, an empty file (every file input refuses them).
+printf '\x7fELF\x02\x01\x01\x1b[31m\xff\xfe garbage\n' >"$tmp/binary"
+mkdir "$tmp/adir"
+: >"$tmp/empty"
+expect2 "binary trace" "not perf script text" run --workload "trace:file=$tmp/binary"
+expect2 "directory trace" "adir" run --workload "trace:file=$tmp/adir"
+expect2 "empty trace" "no usable interrupt entry events" run --workload "trace:file=$tmp/empty"
+expect2 "binary cost file" "not a cost profile text file" run --costs "$tmp/binary"
+expect2 "directory cost file" "adir" run --costs "$tmp/adir"
+expect2 "empty cost file" "missing key" run --costs "$tmp/empty"
 if ls "$tmp"/*.tmp.* >/dev/null 2>&1; then
   fail=$((fail + 1))
   echo "FAIL: a temporary output file was left behind" >&2

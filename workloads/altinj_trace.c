@@ -297,11 +297,21 @@ static int read_lines(FILE *f, const char *path, const uint64_t *mask, struct cp
 {
     char *buf = NULL;
     size_t bufcap = 0, lineno = 0;
-    ssize_t len;
     int rc = 0;
     char why[160];
-    while ((len = getline(&buf, &bufcap, f)) >= 0) {
+    while (getline(&buf, &bufcap, f) >= 0) {
         lineno++;
+        /* Binary input: say so once, rather than echo control bytes into a message. */
+        const char *ctl = buf;
+        while (*ctl != '\0' && (*ctl == '\t' || *ctl == '\n' || *ctl == '\r' ||
+                                ((unsigned char)*ctl >= 0x20 && *ctl != 0x7f)))
+            ctl++;
+        if (*ctl != '\0') {
+            snprintf(err, errlen, "%s:%zu: control byte 0x%02x: not perf script text", path,
+                     lineno, (unsigned char)*ctl);
+            rc = -1;
+            break;
+        }
         const char *p = skip_space(buf);
         if (*p == '\0' || *p == '#')
             continue;
@@ -404,6 +414,20 @@ static int build(const char *path, const uint64_t *mask, struct cpu_acc *acc,
     return 0;
 }
 
+int altinj_trace_load_stream(FILE *f, const char *name, const uint64_t *cpu_mask,
+                             struct altinj_trace **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    struct cpu_acc *acc = calloc(ALTINJ_WL_MAX_CPU + 1, sizeof(*acc));
+    int rc = -1;
+    if (acc == NULL)
+        snprintf(err, errlen, "%s: out of memory", name);
+    else if (read_lines(f, name, cpu_mask, acc, err, errlen) == 0)
+        rc = build(name, cpu_mask, acc, out, err, errlen);
+    free_acc(acc);
+    return rc;
+}
+
 int altinj_trace_load(const char *path, const uint64_t *cpu_mask, struct altinj_trace **out,
                       char *err, size_t errlen)
 {
@@ -413,13 +437,7 @@ int altinj_trace_load(const char *path, const uint64_t *cpu_mask, struct altinj_
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    struct cpu_acc *acc = calloc(ALTINJ_WL_MAX_CPU + 1, sizeof(*acc));
-    int rc = -1;
-    if (acc == NULL)
-        snprintf(err, errlen, "%s: out of memory", path);
-    else if (read_lines(f, path, cpu_mask, acc, err, errlen) == 0)
-        rc = build(path, cpu_mask, acc, out, err, errlen);
-    free_acc(acc);
+    const int rc = altinj_trace_load_stream(f, path, cpu_mask, out, err, errlen);
     fclose(f);
     return rc;
 }

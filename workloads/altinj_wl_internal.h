@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* "timer", "poisson", ... as the spec grammar spells the kind. */
 const char *altinj_wl_kind_name(enum altinj_workload_kind kind);
@@ -38,6 +39,10 @@ struct altinj_trace {
  * (or "PATH: what") in err. */
 int altinj_trace_load(const char *path, const uint64_t *cpu_mask, struct altinj_trace **out,
                       char *err, size_t errlen);
+/* The same from an open stream (a file, fmemopen() for the fuzzer); name stands for the path in
+ * messages. The stream is read to its end and not closed. */
+int altinj_trace_load_stream(FILE *f, const char *name, const uint64_t *cpu_mask,
+                             struct altinj_trace **out, char *err, size_t errlen);
 void altinj_trace_free(struct altinj_trace *trace);
 
 /* Appends to buf as snprintf would at buf + *used, then adds the full formatted length to
