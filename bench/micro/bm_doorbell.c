@@ -1,0 +1,75 @@
+/*
+ * The SVSM's doorbell consume path, as consume_doorbell() in altinj_vcpu.c runs it on every
+ * SVSM entry: clear-before-process of the flags byte (altinj_hvdb_take_flags), the VMPL0
+ * vector compare-exchange loop (altinj_hvdb_take_vector), the per-VMPL events swap
+ * (altinj_hvdb_take_events) and, when the guest VMPL's bit was set, the irr take
+ * (altinj_hvdb_take_irr).
+ *
+ *   Doorbell/consume/idle     nothing pending: the cost every SVSM entry pays (whatever
+ *                             relaxed peeks the take functions make before their locked RMWs).
+ *   Doorbell/consume/pending  the hypervisor has posted: NMI flag, VMPL0 vector 0x30 and guest
+ *                             vector 0x41 (altinj_hvdb_post_irq). Each op starts with that
+ *                             posting; a posting-only baseline block is subtracted (see
+ *                             micro_pair.h; "setup_ns" is what was subtracted).
+ * No limit sits beside these: there is no single cheaper primitive that does the same job.
+ */
+#include "altinj_gbench.h"
+#include "micro_doorbell_ops.h"
+#include "micro_groups.h"
+#include "micro_pair.h"
+
+static void blk_idle(void *ctx, uint64_t n)
+{
+    struct db_ctx *c = ctx;
+    for (uint64_t i = 0; i < n; i++) {
+        const uint64_t d = db_consume(c);
+        c->wrong += d != 0;
+        altinj_gb_use_u64(d);
+    }
+}
+
+static void blk_pending(void *ctx, uint64_t n)
+{
+    struct db_ctx *c = ctx;
+    for (uint64_t i = 0; i < n; i++) {
+        db_post(c->db);
+        const uint64_t d = db_consume(c);
+        c->wrong += d != DB_PENDING_DIGEST;
+        altinj_gb_use_u64(d);
+    }
+}
+
+static void blk_post_only(void *ctx, uint64_t n)
+{
+    struct db_ctx *c = ctx;
+    for (uint64_t i = 0; i < n; i++)
+        db_post(c->db);
+}
+
+static void bm_doorbell(altinj_gb_state *st, void *arg)
+{
+    const bool pending = arg != NULL;
+    struct db_ctx ctx = {altinj_hvdb_alloc(), 0, 0};
+    if (!ctx.db) {
+        altinj_gb_skip_with_error(st, "out of memory");
+        return;
+    }
+    const struct altinj_micro_pair p = {
+        .measured = pending ? blk_pending : blk_idle,
+        .baseline = pending ? blk_post_only : NULL,
+        .ctx = &ctx,
+        .block = 2048,
+    };
+    altinj_micro_run_pair(st, &p);
+    if (ctx.wrong != 0 || ctx.rejected != 0)
+        altinj_gb_skip_with_error(st, "the consume did not take exactly what was posted");
+    altinj_hvdb_free(ctx.db);
+}
+
+void altinj_micro_register_doorbell(void)
+{
+    static const int pending = 1;
+    altinj_gb_use_manual_time(altinj_gb_register("Doorbell/consume/idle", bm_doorbell, NULL));
+    altinj_gb_use_manual_time(
+        altinj_gb_register("Doorbell/consume/pending", bm_doorbell, (void *)&pending));
+}
