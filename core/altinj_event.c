@@ -25,19 +25,3 @@ struct altinj_event altinj_event_decode(uint64_t raw)
     };
     return ev;
 }
-
-bool altinj_event_reinjectable(uint64_t raw)
-{
-    const struct altinj_event ev = altinj_event_decode(raw);
-    if (!ev.valid || ev.reserved != 0)
-        return false;
-    switch (ev.type) {
-    case ALTINJ_EVENT_EXTINT:
-    case ALTINJ_EVENT_NMI:
-        return true;
-    case ALTINJ_EVENT_EXCEPTION:
-        return ev.vector != ALTINJ_VEC_BP && ev.vector != ALTINJ_VEC_OF;
-    default:
-        return false;
-    }
-}

@@ -2,49 +2,17 @@
 
 #include "altinj_event.h"
 
-enum altinj_fixup altinj_reentry_fixup(struct altinj_vmsa *vmsa, uint64_t *event)
+enum altinj_fixup altinj_reentry_fixup_slow(struct altinj_vmsa *vmsa, uint64_t info)
 {
-    /* relaxed throughout: BUSY is held (acquired), and its release publishes these. */
-    const uint64_t info = atomic_load_explicit(&vmsa->guest_exitintinfo, memory_order_relaxed);
-    *event = info;
-    if (!altinj_event_is_valid(info))
-        return ALTINJ_FIXUP_NONE;
-    if (altinj_event_is_valid(atomic_load_explicit(&vmsa->event_inj, memory_order_relaxed)))
-        return ALTINJ_FIXUP_CONFLICT;
-
-    enum altinj_fixup result;
-    if (altinj_event_reinjectable(info)) {
-        atomic_store_explicit(&vmsa->event_inj, info, memory_order_relaxed);
-        result = ALTINJ_FIXUP_REINJECTED;
-    } else {
-        const struct altinj_event ev = altinj_event_decode(info);
-        const bool regenerates =
-            ev.reserved == 0 &&
-            (ev.type == ALTINJ_EVENT_SOFTINT ||
-             (ev.type == ALTINJ_EVENT_EXCEPTION &&
-              (ev.vector == ALTINJ_VEC_BP || ev.vector == ALTINJ_VEC_OF)));
-        result = regenerates ? ALTINJ_FIXUP_REGENERATED : ALTINJ_FIXUP_REJECTED;
-    }
-    /* Cleared so a later pass cannot inject it a second time (OpenHCL does the same). */
+    const struct altinj_event ev = altinj_event_decode(info);
+    const bool regenerates =
+        ev.reserved == 0 &&
+        (ev.type == ALTINJ_EVENT_SOFTINT ||
+         (ev.type == ALTINJ_EVENT_EXCEPTION &&
+          (ev.vector == ALTINJ_VEC_BP || ev.vector == ALTINJ_VEC_OF)));
+    /* relaxed: BUSY is held; cleared so a later pass cannot act on it again. */
     atomic_store_explicit(&vmsa->guest_exitintinfo, 0, memory_order_relaxed);
-    return result;
-}
-
-struct altinj_reentry_result altinj_reentry_repair(struct altinj_vmsa *vmsa)
-{
-    struct altinj_reentry_result r = {.acted = true};
-    r.was_busy = altinj_vintr_busy(altinj_busy_acquire(vmsa));
-    r.fixup = altinj_reentry_fixup(vmsa, &r.event);
-    if (r.fixup != ALTINJ_FIXUP_CONFLICT)
-        altinj_busy_release(vmsa);
-    return r;
-}
-
-struct altinj_reentry_result altinj_reentry_repair_if_busy(struct altinj_vmsa *vmsa)
-{
-    if (!altinj_busy_peek(vmsa))
-        return (struct altinj_reentry_result){.acted = false};
-    return altinj_reentry_repair(vmsa);
+    return regenerates ? ALTINJ_FIXUP_REGENERATED : ALTINJ_FIXUP_REJECTED;
 }
 
 enum altinj_inject altinj_reentry_inject(struct altinj_vmsa *vmsa, uint64_t event,

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "altinj_event.h"
 #include "altinj_vintr.h"
 #include "altinj_vmsa.h"
 
@@ -45,11 +46,16 @@ static inline uint64_t altinj_busy_acquire(struct altinj_vmsa *vmsa)
     return atomic_fetch_or_explicit(&vmsa->vintr_ctrl, ALTINJ_VINTR_BUSY, memory_order_acquire);
 }
 
-/* Clears BUSY (fetch_and, release), publishing every VMSA write made while it was held. */
+/* Clears BUSY, publishing every VMSA write made while it was held. A plain release store, not
+ * a second locked RMW: while BUSY is held nobody else writes VIntrCtrl (the processor cannot
+ * run the page, the hypervisor cannot write an encrypted VMSA, and one SVSM thread owns it),
+ * so the value loaded here is still current when it is stored back. */
 static inline void altinj_busy_release(struct altinj_vmsa *vmsa)
 {
+    /* relaxed: our own last write (the acquire RMW that took BUSY) or a value only we change. */
+    const uint64_t v = atomic_load_explicit(&vmsa->vintr_ctrl, memory_order_relaxed);
     /* release: pairs with the acquire load in altinj_hw_vmrun and altinj_busy_acquire. */
-    atomic_fetch_and_explicit(&vmsa->vintr_ctrl, ~ALTINJ_VINTR_BUSY, memory_order_release);
+    atomic_store_explicit(&vmsa->vintr_ctrl, v & ~ALTINJ_VINTR_BUSY, memory_order_release);
 }
 
 /* The cheap pre-entry test: a relaxed load of VIntrCtrl. With Alternate Injection the hardware
@@ -60,9 +66,28 @@ static inline bool altinj_busy_peek(struct altinj_vmsa *vmsa)
     return altinj_vintr_busy(atomic_load_explicit(&vmsa->vintr_ctrl, memory_order_relaxed));
 }
 
+/* The rare outcomes of altinj_reentry_fixup (INTn/#BP/#OF, corrupt values), out of line. */
+enum altinj_fixup altinj_reentry_fixup_slow(struct altinj_vmsa *vmsa, uint64_t info);
+
 /* With BUSY held: moves EXITINTINFO into EVENTINJ per altinj_event_reinjectable, and clears
- * EXITINTINFO unless the result is CONFLICT. *event receives the EXITINTINFO value found. */
-enum altinj_fixup altinj_reentry_fixup(struct altinj_vmsa *vmsa, uint64_t *event);
+ * EXITINTINFO unless the result is CONFLICT. *event receives the EXITINTINFO value found.
+ * The re-injection itself is inline: it is the path every BUSY event takes. */
+static inline enum altinj_fixup altinj_reentry_fixup(struct altinj_vmsa *vmsa, uint64_t *event)
+{
+    /* relaxed throughout: BUSY is held (acquired), and its release publishes these. */
+    const uint64_t info = atomic_load_explicit(&vmsa->guest_exitintinfo, memory_order_relaxed);
+    *event = info;
+    if (!altinj_event_is_valid(info))
+        return ALTINJ_FIXUP_NONE;
+    if (altinj_event_is_valid(atomic_load_explicit(&vmsa->event_inj, memory_order_relaxed)))
+        return ALTINJ_FIXUP_CONFLICT;
+    if (!altinj_event_reinjectable(info))
+        return altinj_reentry_fixup_slow(vmsa, info);
+    atomic_store_explicit(&vmsa->event_inj, info, memory_order_relaxed);
+    /* Cleared so a later pass cannot inject it a second time (OpenHCL does the same). */
+    atomic_store_explicit(&vmsa->guest_exitintinfo, 0, memory_order_relaxed);
+    return ALTINJ_FIXUP_REINJECTED;
+}
 
 struct altinj_reentry_result {
     bool acted;             /* false: common path, one relaxed load and nothing else */
@@ -71,14 +96,28 @@ struct altinj_reentry_result {
     uint64_t event;         /* EXITINTINFO as found */
 };
 
-/* The whole tuned path for a guest entry: peek; if BUSY, take it, fix up, release. On return
- * BUSY is clear (unless the result is CONFLICT, which leaves the page BUSY so the guest cannot
- * run on a broken state). */
-struct altinj_reentry_result altinj_reentry_repair_if_busy(struct altinj_vmsa *vmsa);
+/* Take, fix up, release. For callers that were told the page is BUSY (VMEXIT_BUSY, a doorbell
+ * flag) and must act on the truth, not on the hint. On return BUSY is clear unless the result
+ * is CONFLICT, which leaves the page BUSY so the guest cannot run on a broken state. Inline:
+ * as a call returning the result through memory it cost twice the locked RMW it wraps. */
+static inline struct altinj_reentry_result altinj_reentry_repair(struct altinj_vmsa *vmsa)
+{
+    struct altinj_reentry_result r = {.acted = true};
+    r.was_busy = altinj_vintr_busy(altinj_busy_acquire(vmsa));
+    r.fixup = altinj_reentry_fixup(vmsa, &r.event);
+    if (r.fixup != ALTINJ_FIXUP_CONFLICT)
+        altinj_busy_release(vmsa);
+    return r;
+}
 
-/* The same, without the peek: take, fix up, release. For callers that were told the page is
- * BUSY (VMEXIT_BUSY, a doorbell flag) and must act on the truth, not on the hint. */
-struct altinj_reentry_result altinj_reentry_repair(struct altinj_vmsa *vmsa);
+/* The whole tuned path for a guest entry: peek; if BUSY, altinj_reentry_repair. Inline so the
+ * common path (not BUSY) is one relaxed load and a branch at the call site, not a call. */
+static inline struct altinj_reentry_result altinj_reentry_repair_if_busy(struct altinj_vmsa *vmsa)
+{
+    if (!altinj_busy_peek(vmsa))
+        return (struct altinj_reentry_result){.acted = false};
+    return altinj_reentry_repair(vmsa);
+}
 
 enum altinj_inject {
     ALTINJ_INJECT_DONE = 0,    /* written to EVENTINJ */
