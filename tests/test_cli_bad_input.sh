@@ -50,6 +50,15 @@ expect2 "json is a directory" "directory" run --events 10 --json "$tmp"
 expect2 "unwritable hist" "cannot write" run --events 10 --hist /nonexistent/dir/h.txt
 expect2 "extra argument" "unexpected argument" run extra
 expect2 "bad seed" "--seed" run --seed -5
+# --faults: the fault grammar's one line names the spec and the bad item (core/altinj_faults.h).
+expect2 "faults: rate above 1" "'omit-flag=2': rate must be in [0, 1]" run --faults garbage=0.1,omit-flag=2
+expect2 "faults: unknown fault" "unknown fault 'frob'" run --faults frob=0.1
+expect2 "faults: empty" "empty spec" run --faults ''
+expect2 "faults: duration without unit" "duration needs a unit" run --faults delay-kick=0.1:20
+expect2 "faults: trailing comma" "trailing comma" run --faults omit-flag=0.5,
+expect2 "faults: bad seed" "seed 'x'" run --faults seed=x
+expect2 "faults: missing value" "needs a value" run --faults
+expect2 "faults in sim too" "rate must be in [0, 1]" run --mode sim --faults all=1.5
 # Garbage files: binary bytes, a directory, an empty file (every file input refuses them).
 printf '\x7fELF\x02\x01\x01\x1b[31m\xff\xfe garbage\n' >"$tmp/binary"
 mkdir "$tmp/adir"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The sweep table and every plot, from fixed result files (tests/data/report/):
 #  - altinj-bench merge: one row per (point, strategy), as many cells per row as columns,
-#    crossovers table present; bad inputs -> one line naming the file, exit 2, no output;
+#    crossovers table present; the fault columns (faults, guest_sees, dr_prevented,
+#    dr_violations): "none", the verdict's word and 0 for files from before --faults, the run's
+#    own for a run with --faults, whose points stay out of the crossovers; bad inputs -> one line
+#    naming the file, exit 2, no output;
 #  - altinj-bench merge --micro: one row per benchmark;
 #  - each plots/*.gp draws a PNG with a valid signature and IHDR of the expected size, not
 #    blank, with every strategy's colour drawn where the plot has one line per strategy; and an
@@ -42,6 +45,28 @@ grep -q $'^mode\tworkload\trate\tcosts\tvcpus\tstrategy_a' "$sweep/crossovers.ts
 for tag in machine costs assumption; do
   grep -q "^# $tag" "$sweep/sweep.tsv" && ok || bad "sweep.tsv has no '# $tag' header line"
 done
+cols() {  # table, column names...: prints those cells of every row, tab-separated
+  local t=$1
+  shift
+  awk -F'\t' -v want="$*" '/^#/ { next } !h { h = 1; for (i = 1; i <= NF; i++) c[$i] = i; n = split(want, w, " "); next }
+    { for (i = 1; i <= n; i++) printf "%s%s", (w[i] in c ? $(c[w[i]]) : "MISSING"), (i < n ? "\t" : "\n") }' "$t"
+}
+# The fixtures predate --faults: fault-free rows, guest_sees from the verdict.
+[[ "$(cols "$sweep/sweep.tsv" faults guest_sees dr_prevented dr_violations | sort -u)" == $'none\tnothing\t0\t0' ]] &&
+  ok || bad "fixture rows: faults/guest_sees/dr columns are not none/nothing/0/0"
+# A run with --faults: its canonical spec and counters; its points make no crossovers.
+fdir=$tmp/faultpts
+mkdir -p "$fdir"
+for b in 0.05 0.3; do
+  "$bench" run -q --mode sim -s paravisor,reactive -w "poisson:rate=100000,busy=$b" -n 3000 \
+    --faults double-vmrun=0.2 --json "$fdir/f$b.json" && ok || bad "sim run with --faults failed"
+done
+if "$bench" merge --crossovers "$fdir/cross.tsv" "$fdir/m.tsv" "$fdir"/*.json; then ok; else bad "merge of fault runs failed"; fi
+got=$(cols "$fdir/m.tsv" faults strategy guest_sees dr_violations | awk -F'\t' '{ print $1, $2, $3, ($4 > 0) }' | sort -u | tr '\n' ';')
+[[ "$got" == "double-vmrun=0.2 paravisor nothing 0;double-vmrun=0.2 reactive double-run 1;" ]] &&
+  ok || bad "fault rows: got '$got'"
+cols "$fdir/m.tsv" dr_prevented | awk '$1 + 0 <= 0 { exit 1 }' && ok || bad "fault rows: dr_prevented is 0"
+[[ $(grep -v '^#' "$fdir/cross.tsv" | tail -n +2 | grep -c .) -eq 0 ]] && ok || bad "fault points made crossovers"
 "$bench" merge "$tmp/sim.tsv" "$tmp"/sim/points/*.json && ok || bad "merge of the sim points failed"
 "$bench" merge --micro "$tmp/micro.tsv" "$tmp/micro.json" && ok || bad "merge --micro failed"
 mrows=$(grep -v '^#' "$tmp/micro.tsv" | tail -n +2 | grep -c .)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scripts/sweep on a tiny grid: one JSON (+ histogram files) per point, a merged table with one
 # row per point x strategy, the crossovers table and the definition file; sim points over vCPU
-# counts (when altinj-bench has `run --vcpus`) through GNU parallel; bad flags are one line and
-# exit 2. Usage: test_sweep.sh ALTINJ_BENCH
+# counts (when altinj-bench has `run --vcpus`) through GNU parallel; a --faults dimension (';'
+# separated, repeatable; "none" is the fault-free point under its old name); bad flags are one
+# line and exit 2. Usage: test_sweep.sh ALTINJ_BENCH
 set -uo pipefail
 bench=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,7 +42,9 @@ lines=$("$sweep" --bin "$bench" --dry-run --workloads poisson,timer,burst:on=20+
   grep -q 'burst:rate=1000,on=20,off=80,busy=0.1' && ok || bad "--dry-run: burst parameters not passed"
 
 # Sim points over vCPU counts, when this altinj-bench has them.
-if "$bench" run --help | grep -q -- --vcpus; then
+# Not `| grep -q`: grep may exit before the help is written, and pipefail would see SIGPIPE.
+run_help=$("$bench" run --help)
+if grep -q -- --vcpus <<<"$run_help"; then
   if "$sweep" --bin "$bench" --modes sim --vcpus 1,2 --rates 5000 --busy 0.05,0.2 \
        --duration 0.05 --no-hist --out "$tmp/sim" --quiet 2>"$tmp/sim.err"; then ok; else
     bad "sim sweep failed: $(tail -n 3 "$tmp/sim.err")"; fi
@@ -53,6 +56,27 @@ else
   "$sweep" --bin "$bench" --modes sim --dry-run --rates 1000 --busy 0.1 | grep -q '^note: sim points skipped' &&
     ok || bad "no note that sim points are skipped"
   echo "SKIP: altinj-bench has no run --vcpus: sim sweep not run"
+fi
+
+# Hostile-hypervisor faults as a dimension: 3 specs (two in one --faults, one more repeated).
+if grep -q -- --faults <<<"$run_help"; then
+  if "$sweep" --bin "$bench" --modes sim --vcpus 1 --rates 20000 --busy 0.2 --duration 0.05 \
+       --no-hist --out "$tmp/faults" --quiet --faults 'none;omit-flag=0.5' \
+       --faults double-vmrun=0.1,delay-kick=0.1:5us 2>"$tmp/faults.err"; then ok; else
+    bad "faults sweep failed: $(tail -n 3 "$tmp/faults.err")"; fi
+  names=$(ls "$tmp/faults/points" | tr '\n' ' ')
+  [[ "$names" == "sim-poisson-r20000-b0.2-csnp-v1-fdouble-vmrun0.1+delay-kick0.1_5us.json sim-poisson-r20000-b0.2-csnp-v1-fomit-flag0.5.json sim-poisson-r20000-b0.2-csnp-v1.json " ]] &&
+    ok || bad "faults sweep point names: $names"
+  [[ $(rows_of "$tmp/faults/sweep.tsv") -eq 12 ]] && ok || bad "faults table does not have 12 rows (3 points x 4 strategies)"
+  specs=$(awk -F'\t' '/^#/ { next } !h { h = 1; for (i = 1; i <= NF; i++) c[$i] = i; next } { print $(c["faults"]) }' \
+    "$tmp/faults/sweep.tsv" | sort -u | tr '\n' ' ')
+  [[ "$specs" == "double-vmrun=0.1,delay-kick=0.1:5000ns none omit-flag=0.5 " ]] && ok || bad "faults column: $specs"
+  grep -q '^faults=none;omit-flag=0.5;double-vmrun=0.1,delay-kick=0.1:5us$' "$tmp/faults/sweep.txt" &&
+    ok || bad "sweep.txt does not record the fault specs"
+  "$sweep" --bin "$bench" --dry-run --rates 1000 --busy 0.1 --faults none | grep -q -- '--faults' &&
+    bad "--faults none passed a --faults flag" || ok
+else
+  echo "SKIP: altinj-bench has no run --faults: faults sweep not run"
 fi
 
 # Bad flags: one line, exit 2.
@@ -70,6 +94,10 @@ expect2 "busy above 1" --busy 1.5
 expect2 "empty list entry" --busy 0.1,,0.2
 expect2 "unknown workload" --workloads frob
 expect2 "unknown mode" --modes turbo
+expect2 "faults: empty entry" --faults 'none;;omit-flag=0.5'
+expect2 "faults: trailing ;" --faults 'omit-flag=0.5;'
+expect2 "faults: characters outside the grammar" --faults 'omit-flag=0.5 $(reboot)'
+expect2 "faults: the same spec twice" --faults 'omit-flag=0.5' --faults 'omit-flag=0.5'
 expect2 "bad strategy (from altinj-bench)" --strategies nope --rates 1000 --busy 0.1 --duration 0.01 --out "$tmp/bad"
 
 echo "$pass passed, $fail failed"

@@ -15,6 +15,7 @@
 #include "altinj_exit_codes.h"
 #include "altinj_irq.h"
 #include "altinj_placement.h"
+#include "altinj_run_faults.h"
 #include "altinj_vcpu.h"
 
 /* Per-source ring capacity: 64 Ki records (2 MiB) absorbs a long stall at 10M/s. */
@@ -32,6 +33,7 @@ struct poster {
     pthread_t thread;
     /* Written by this thread only, read after join. */
     uint64_t doorbell_writes, kicks, kicks_suppressed, ring_full_waits, late_posts;
+    struct altinj_fault_poster fp;  /* hostile-hypervisor runs only (live->faults_on) */
 };
 
 struct live {
@@ -51,6 +53,10 @@ struct live {
     uint64_t stall_cycles;       /* records waiting this long with no kick: a stall */
     _Atomic bool pin_failed;     /* any thread's pinning was refused */
     uint64_t handled;            /* vCPU thread only */
+    /* Hostile hypervisor (altinj_faults.h): set up before the threads start; then the vCPU
+     * thread's, read again after it is joined. Unused when faults_on is false. */
+    bool faults_on;
+    struct altinj_faults faults;
 
     alignas(64) _Atomic uint32_t kick;        /* the posters' IPI to the vCPU */
     alignas(64) _Atomic uint32_t posters_done;
@@ -71,6 +77,19 @@ static void relax(const struct live *l)
         sched_yield();
     else
         _mm_pause();
+}
+
+/* delay-kick: the poster holds its IPI back for `ns`, as the live poster waits for an arrival's
+ * time (this poster's later posts wait behind it). */
+static void hold_kick(const struct live *l, uint64_t ns)
+{
+    const uint64_t until = altinj_tsc_now() + altinj_ns_to_tsc(l->cfg->clock, ns);
+    if (l->placement.oversubscribed) {
+        while (altinj_tsc_now() < until)
+            sched_yield();
+    } else {
+        altinj_tsc_spin_until(until);
+    }
 }
 
 static void wait_for_go(struct live *l)
@@ -121,8 +140,12 @@ static void *poster_main(void *arg)
             break;
         altinj_hvdb_post_irq(l->hvdb, ALTINJ_GUEST_VMPL, altinj_irq_doorbell_vector(&irq));
         p->doorbell_writes++;
+        /* A hostile hypervisor's own doorbell writes, and how long it holds this kick back. */
+        const uint64_t hold = l->faults_on ? altinj_fault_poster_after_post(&p->fp, l->hvdb) : 0;
         /* NoFurtherSignal: while an earlier #HV is pending, the SVSM will see this post too. */
         if (altinj_hvdb_signal(l->hvdb)) {
+            if (hold)
+                hold_kick(l, hold);
             /* The IPI's flight time, then the kick lands. */
             if (cfg->cost_cycles[ALTINJ_COST_DOORBELL_KICK])
                 altinj_tsc_spend(cfg->cost_cycles[ALTINJ_COST_DOORBELL_KICK]);
@@ -174,6 +197,17 @@ static void env_handler_entry(void *ctx, const struct altinj_delivery *d)
         atomic_store_explicit(&l->delivered, n, memory_order_relaxed);
 }
 
+/* Hostile-hypervisor runs only: the hypervisor forces a VMEXIT during a guest software event's
+ * delivery (softint-exitintinfo); otherwise the rule a NULL delivery_cut gives (altinj_vcpu.h:
+ * the event's own mark, first delivery only), so the workload's cuts are unchanged. */
+static bool env_delivery_cut_faults(void *ctx, const struct altinj_irq *irq, unsigned cuts)
+{
+    struct live *l = ctx;
+    if (altinj_faults_force_cut(&l->faults, irq))
+        return true;
+    return cuts == 0 && irq->delivery_cut;
+}
+
 static bool rings_empty(struct live *l)
 {
     for (unsigned s = 0; s < l->cfg->nsources; s++)
@@ -222,15 +256,21 @@ static void *vcpu_main(void *arg)
     if (altinj_placement_pin_self(l->placement.vcpu_cpu) != 0)
         /* relaxed: as in poster_main. */
         atomic_store_explicit(&l->pin_failed, true, memory_order_relaxed);
+    /* A fault-free run keeps delivery_cut NULL and v.faults NULL: no fault code runs. */
     const struct altinj_vcpu_env env = {
-        .ctx = l, .now = env_now, .spend = env_spend, .handler_entry = env_handler_entry};
+        .ctx = l, .now = env_now, .spend = env_spend, .handler_entry = env_handler_entry,
+        .delivery_cut = l->faults_on ? env_delivery_cut_faults : NULL};
+    const struct altinj_strategy *row =
+        l->faults_on ? altinj_faults_strategy(&l->faults) : l->cfg->strategy;
     struct altinj_vcpu v;
-    if (altinj_vcpu_init(&v, l->cfg->strategy, l->vmsa, l->hvdb, l->ring_ptrs, l->cfg->nsources,
+    if (altinj_vcpu_init(&v, row, l->vmsa, l->hvdb, l->ring_ptrs, l->cfg->nsources,
                          &l->oracle, &env, PENDING_CAPACITY) != 0) {
         l->out->fatal = true;
         atomic_store_explicit(&l->vcpu_finished, 1, memory_order_release);
         return NULL;
     }
+    if (l->faults_on)
+        altinj_faults_attach(&l->faults, &v);
     wait_for_go(l);
     const uint64_t drain_deadline =
         l->last_intended_tsc + altinj_ns_to_tsc(l->cfg->clock,
@@ -252,6 +292,10 @@ static void *vcpu_main(void *arg)
         altinj_vcpu_exit(&v, ALTINJ_VMEXIT_INTR);
     }
     l->out->elapsed_s = (double)(altinj_tsc_now() - l->start_tsc) / (double)l->cfg->clock->hz;
+    /* An event a second CPU's VMRUN took out of EVENTINJ was delivered there: into the books
+     * before the verdict (altinj_faults.h). */
+    if (l->faults_on)
+        altinj_faults_reconcile(&v);
     l->out->c = v.c;
     altinj_vcpu_destroy(&v);
     /* release: pairs with the acquire load in altinj_live_run's progress loop. */
@@ -342,6 +386,12 @@ int altinj_live_run(const struct altinj_live_config *cfg, struct altinj_run_resu
     }
     if (assign_items(l, err, errlen) != 0)
         goto done;
+    l->faults_on = altinj_run_faults_begin(out, cfg->faults);
+    if (l->faults_on) {
+        altinj_faults_init(&l->faults, cfg->faults, cfg->strategy, cfg->seed);
+        for (unsigned p = 0; p < l->placement.nposters; p++)
+            altinj_fault_poster_init(&l->posters[p].fp, &l->faults.spec, cfg->seed, p);
+    }
 
     pthread_t vcpu;
     if (pthread_create(&vcpu, NULL, vcpu_main, l) != 0) {
@@ -389,7 +439,11 @@ int altinj_live_run(const struct altinj_live_config *cfg, struct altinj_run_resu
         out->kicks_suppressed += l->posters[p].kicks_suppressed;
         out->ring_full_waits += l->posters[p].ring_full_waits;
         out->late_posts += l->posters[p].late_posts;
+        if (l->faults_on)
+            altinj_run_faults_add_poster(out, &l->posters[p].fp);
     }
+    if (l->faults_on)
+        altinj_run_faults_add_vcpu(out, &l->faults);
     out->wall_s = wall_now() - wall0;
     out->posted = cfg->count;
     out->vcpus = 1;

@@ -5,6 +5,21 @@
  * hypervisor's interrupt sources: at each arrival's absolute intended time they push the record,
  * post the vector into the #HV doorbell page and kick the vCPU (an IPI, priced by the cost
  * profile). World-switch costs are spent as calibrated TSC busy-waits on the vCPU thread.
+ *
+ * Hostile hypervisor (config.faults, core/altinj_faults.h): the vCPU runs the wrapped strategy
+ * row, so the hypervisor's lies, omissions, garbage and second-CPU VMRUNs happen in the vCPU
+ * thread's own exit handling and SVSM pass; each poster applies its own faults right after its
+ * doorbell post. delay-kick: the poster that drew it spins on the TSC for DURATION before its
+ * kick (only when the post needs one: NoFurtherSignal was clear), so that poster's later posts
+ * leave late too and count in late_posts; latency stays measured from each event's intended
+ * time, so the delay shows in the latency of everything it held up. The simulator instead lets
+ * a delayed kick land late without holding its source back.
+ * double-vmrun is the single-threaded attack (hold: the second CPU's run lasts until the vCPU's
+ * own next VMRUN), as in the simulator and the fault driver. No free-running hammer thread is
+ * started: it would VMRUN while the guest itself runs, which no design prevents (BUSY must be
+ * clear for VMRUN), so every row, paravisor included, would show double runs and the
+ * strategies could not be told apart; and it would take a CPU from the vCPU and the posters.
+ * tests/test_faults.c hammers a VMSA from a real second thread under ThreadSanitizer instead.
  */
 #ifndef ALTINJ_LIVE_H
 #define ALTINJ_LIVE_H
@@ -13,6 +28,7 @@
 #include <stdint.h>
 
 #include "altinj_cost_kind.h"
+#include "altinj_faults.h"
 #include "altinj_run_result.h"
 #include "altinj_strategy.h"
 #include "altinj_tsc.h"
@@ -29,6 +45,11 @@ struct altinj_live_config {
     /* Called on the calling thread about 4 times a second with delivered/count; may be NULL. */
     void (*progress)(void *ctx, uint64_t delivered, uint64_t count);
     void *progress_ctx;
+    /* Hostile-hypervisor faults; NULL (or a spec with no rate) runs fault-free, with no fault
+     * code on any path. seed: the run's seed, which seeds the fault streams unless the spec
+     * has seed=. */
+    const struct altinj_fault_spec *faults;
+    uint64_t seed;
 };
 
 /* Runs the scenario and fills *out (initialised by the caller with altinj_run_result_init).

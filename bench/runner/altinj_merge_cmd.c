@@ -27,12 +27,17 @@ static const char *const columns[][2] = {
     { "costs", "cost profile name" },
     { "vcpus", "vCPUs simulated (1 in live mode)" },
     { "seed", "arrival seed" },
+    { "faults", "hostile-hypervisor fault spec, canonical (run --faults; none: fault-free)" },
     { "strategy", "reactive, hvdb-flag, unconditional or paravisor" },
     { "events", "interrupts posted" },
     { "delivered", "interrupts delivered to the guest handler" },
     { "lost", "posted but never delivered" },
     { "duplicated", "delivered more than once" },
     { "exactly_once", "1 when every event was delivered exactly once, else 0" },
+    { "guest_sees", "what the guest would see: nothing, delay, stall, panic, lost, duplicated, "
+                    "double-run (run --help)" },
+    { "dr_prevented", "second-CPU VMRUNs of the VMSA (double-vmrun) that failed on BUSY" },
+    { "dr_violations", "VMRUNs that found the VMSA already running on another CPU" },
     { "lat_min_us", "latency (handled - intended arrival), us: minimum" },
     { "lat_p50_us", "latency, us: 50th percentile" },
     { "lat_p90_us", "latency, us: 90th percentile" },
@@ -77,7 +82,8 @@ void altinj_merge_usage(FILE *f)
     fputs("\n"
           "  --crossovers FILE   also write where two strategies swap order in\n"
           "                      overhead_ns_per_irq as busy grows (same mode, workload, rate,\n"
-          "                      costs, vcpus; linear interpolation between sweep points)\n"
+          "                      costs, vcpus; linear interpolation between sweep points;\n"
+          "                      fault-free points only)\n"
           "  --micro             inputs are Google Benchmark JSON (altinj-micro\n"
           "                      --benchmark_format=json): one row per benchmark, columns\n"
           "                      name, label, time_ns, cpu_ns, limit_ns, vs_limit, iterations,\n"
@@ -104,6 +110,7 @@ struct point {
     char name[256];
     char kind[32];
     const char *spec, *mode, *costs;
+    const char *faults; /* canonical fault spec; "none" for files from before --faults */
     double rate, busy, exc, vcpus;
 };
 
@@ -179,6 +186,7 @@ static int check_point(struct point *p, char *err, size_t errlen)
     struct altinj_mj r = { .file = p->file, .err = err, .errlen = errlen };
     base_name(p->file, p->name, sizeof p->name);
     p->spec = altinj_mj_str(&r, p->doc, "", "workload");
+    p->faults = altinj_mj_str_opt(p->doc, "faults", "none");
     p->mode = altinj_mj_str(&r, p->doc, "", "mode");
     json_t *costs = altinj_mj_object(&r, p->doc, "", "costs");
     p->costs = altinj_mj_str(&r, costs, "costs", "name");
@@ -260,6 +268,25 @@ static double sub(json_t *run, const char *key, const char *field)
     return json_number_value(json_object_get(json_object_get(run, key), field));
 }
 
+/* What the guest would see: the run's own word, or, in a file from before --faults (a
+ * fault-free run), the same word derived from its verdict (altinj_run_result_guest_sees). */
+static const char *guest_sees(json_t *run)
+{
+    json_t *faults = json_object_get(run, "faults");
+    const char *s = json_string_value(json_object_get(faults, "guest_sees"));
+    if (s)
+        return s;
+    if (json_is_true(json_object_get(run, "fatal")))
+        return "panic";
+    if (json_is_true(json_object_get(run, "stalled")))
+        return "stall";
+    if (json_number_value(json_object_get(run, "lost")) > 0)
+        return "lost";
+    if (json_number_value(json_object_get(run, "duplicated")) > 0)
+        return "duplicated";
+    return "nothing";
+}
+
 static void write_run(FILE *f, const struct point *p, json_t *run)
 {
     json_t *machine = json_object_get(p->doc, "machine");
@@ -277,12 +304,20 @@ static void write_run(FILE *f, const struct point *p, json_t *run)
     num(f, isnan(vcpus) ? 1 : vcpus);
     num(f, json_number_value(json_object_get(p->doc, "seed")));
     fputc('\t', f);
+    altinj_mj_put_cell(f, p->faults);
+    fputc('\t', f);
     altinj_mj_put_cell(f, json_string_value(json_object_get(run, "strategy")));
     num(f, json_number_value(json_object_get(run, "events")));
     num(f, json_number_value(json_object_get(run, "delivered")));
     num(f, json_number_value(json_object_get(run, "lost")));
     num(f, json_number_value(json_object_get(run, "duplicated")));
     num(f, json_is_true(json_object_get(run, "exactly_once")) ? 1 : 0);
+    fputc('\t', f);
+    altinj_mj_put_cell(f, guest_sees(run));
+    /* A fault-free run (and a file from before --faults) had no second-CPU VMRUN: 0. */
+    json_t *dr = json_object_get(json_object_get(run, "faults"), "double_vmrun");
+    num(f, json_number_value(json_object_get(dr, "prevented")));
+    num(f, json_number_value(json_object_get(dr, "violations")));
     static const char *const lat[] = { "min", "p50", "p90", "p99", "p999", "p9999", "max",
                                        "mean" };
     for (size_t k = 0; k < sizeof lat / sizeof lat[0]; k++)
@@ -437,6 +472,10 @@ static int write_crossovers(const char *path, const struct point *pts, size_t n,
                  pts[i].vcpus, spec);
         snprintf(label[i], sizeof label[i], "%s\t%s\t%.10g\t%s\t%g", pts[i].mode, pts[i].kind,
                  pts[i].rate, pts[i].costs, pts[i].vcpus);
+        /* A hostile hypervisor's extra work is not the design's cost: its points are left
+         * out, so they never mix with the fault-free curve. */
+        if (strcmp(pts[i].faults, "none") != 0)
+            continue;
         size_t k;
         json_t *run;
         json_array_foreach(json_object_get(pts[i].doc, "runs"), k, run)

@@ -2,6 +2,8 @@
 
 #include <jansson.h>
 
+#include "altinj_run_faults.h"
+
 static json_t *hist_json(const struct altinj_hist *h)
 {
     return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
@@ -14,6 +16,32 @@ static json_t *hist_json(const struct altinj_hist *h)
                      "p9999", (json_int_t)altinj_hist_value_at_percentile(h, 99.99),
                      "max", (json_int_t)altinj_hist_max(h),
                      "mean", altinj_hist_mean(h));
+}
+
+/* What the hostile hypervisor did in this run (all zero, guest_sees from the verdict, for a
+ * fault-free run). */
+static json_t *faults_json(const struct altinj_run_result *r)
+{
+    const struct altinj_fault_counters *fc = &r->fc;
+    json_t *fired = json_object();
+    for (int k = 0; k < ALTINJ_FAULT__COUNT; k++)
+        json_object_set_new(fired, altinj_fault_name((enum altinj_fault)k),
+                            json_integer((json_int_t)fc->fired[k]));
+    json_t *o = json_object();
+    json_object_set_new(o, "spec", json_string(r->faults));
+    json_object_set_new(o, "fired", fired);
+    json_object_set_new(o, "kick_delay_ns", json_integer((json_int_t)fc->kick_delay_ns));
+    json_object_set_new(
+        o, "double_vmrun",
+        json_pack("{s:I, s:I, s:I, s:I, s:I}", "attempts", (json_int_t)fc->dr_attempts,
+                  "prevented", (json_int_t)fc->dr_prevented, "succeeded",
+                  (json_int_t)fc->dr_succeeded, "violations", (json_int_t)fc->dr_violations,
+                  "held_violations", (json_int_t)fc->dr_held_violations));
+    json_object_set_new(o, "stolen_deliveries", json_integer((json_int_t)fc->stolen_deliveries));
+    json_object_set_new(o, "added_failed_vmruns",
+                        json_integer((json_int_t)altinj_run_faults_added_failed_vmruns(r)));
+    json_object_set_new(o, "guest_sees", json_string(altinj_run_result_guest_sees(r)));
+    return o;
 }
 
 static double per_event_ns(uint64_t cycles, uint64_t count, uint64_t hz)
@@ -88,6 +116,7 @@ static json_t *run_json(const struct altinj_run_meta *meta, const struct altinj_
     json_object_set_new(o, "elapsed_s", json_real(r->elapsed_s));
     json_object_set_new(o, "wall_s", json_real(r->wall_s));
     json_object_set_new(o, "placement", json_string(r->placement));
+    json_object_set_new(o, "faults", faults_json(r));
     if (r->perf_json[0]) {
         json_t *perf = json_loads(r->perf_json, 0, NULL);
         if (perf)
@@ -119,6 +148,7 @@ int altinj_output_json(FILE *f, const struct altinj_run_meta *meta,
                             "seed", (json_int_t)meta->seed);
     if (!doc)
         return -1;
+    json_object_set_new(doc, "faults", json_string(meta->faults));
     json_object_set_new(doc, "costs", costs_json(meta->costs));
     json_object_set_new(doc, "machine",
                         json_pack("{s:I, s:I, s:I, s:s, s:s}", "cpus", (json_int_t)meta->ncpus,

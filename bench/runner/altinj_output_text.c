@@ -1,6 +1,9 @@
 #include "altinj_output_text.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
+
+#include "altinj_run_faults.h"
 
 #define LABEL_W 30
 #define COL_W 14
@@ -44,6 +47,21 @@ U64_GETTER(g_busy, r->c.busy_events)
 U64_GETTER(g_failed, r->c.failed_vmruns)
 U64_GETTER(g_reinj, r->c.reinjections)
 
+static uint64_t fired_total(const struct altinj_run_result *r)
+{
+    uint64_t n = 0;
+    for (int k = 0; k < ALTINJ_FAULT__COUNT; k++)
+        n += r->fc.fired[k];
+    return n;
+}
+
+U64_GETTER(g_fired, fired_total(r))
+U64_GETTER(g_added_failed, altinj_run_faults_added_failed_vmruns(r))
+U64_GETTER(g_dr_attempts, r->fc.dr_attempts)
+U64_GETTER(g_dr_prevented, r->fc.dr_prevented)
+U64_GETTER(g_dr_violations, r->fc.dr_violations)
+U64_GETTER(g_stolen, r->fc.stolen_deliveries)
+
 static double pct_us(const struct altinj_hist *h, double p)
 {
     return (double)altinj_hist_value_at_percentile(h, p) / 1000.0;
@@ -63,6 +81,7 @@ F_GETTER(g_vmruns, altinj_run_result_per_1000(r, r->c.vmruns))
 F_GETTER(g_failedk, altinj_run_result_per_1000(r, r->c.failed_vmruns))
 F_GETTER(g_svsm, altinj_run_result_per_1000(r, r->c.svsm_entries))
 F_GETTER(g_dbw, altinj_run_result_per_1000(r, r->c.doorbell_writes + r->poster_doorbell_writes))
+F_GETTER(g_kick_delay_us, (double)r->fc.kick_delay_ns / 1000.0)
 F_GETTER(g_hv_ns, r->c.exits && r->clock_hz
                       ? (double)r->c.hv_cycles * 1e9 / (double)r->clock_hz / (double)r->c.exits
                       : 0.0)
@@ -83,6 +102,13 @@ void altinj_output_text(FILE *f, const struct altinj_run_meta *meta,
     fputc('\n', f);
     if (n > 0 && runs[0].placement[0])
         fprintf(f, "placement: %s\n", runs[0].placement);
+    /* Fault-free output stays as it was: the fault rows appear only under --faults. */
+    bool faults = false;
+    for (size_t i = 0; i < n; i++)
+        faults |= runs[i].faults_on;
+    if (faults)
+        fprintf(f, "faults:   %s (hostile hypervisor: docs/hostile-hypervisor.md)\n",
+                meta->faults);
     fputc('\n', f);
     header(f, runs, n);
     row_u64(f, "events posted", runs, n, g_posted);
@@ -112,6 +138,20 @@ void altinj_output_text(FILE *f, const struct altinj_run_meta *meta,
     fputs("overhead\n", f);
     row_f(f, "  hypervisor ns / exit", runs, n, g_hv_ns, 1);
     row_f(f, "  SVSM ns / entry", runs, n, g_svsm_ns, 1);
+    if (faults) {
+        fputs("hostile hypervisor (--faults)\n", f);
+        row_u64(f, "  faults fired", runs, n, g_fired);
+        row_u64(f, "  failed VMRUNs they added", runs, n, g_added_failed);
+        row_f(f, "  kick delay asked, us", runs, n, g_kick_delay_us, 1);
+        row_u64(f, "  double-VMRUN attempts", runs, n, g_dr_attempts);
+        row_u64(f, "  double runs prevented", runs, n, g_dr_prevented);
+        row_u64(f, "  double-run violations", runs, n, g_dr_violations);
+        row_u64(f, "  deliveries on 2nd CPU", runs, n, g_stolen);
+        fprintf(f, "%-*s", LABEL_W, "guest sees");
+        for (size_t i = 0; i < n; i++)
+            fprintf(f, "%*s", COL_W, altinj_run_result_guest_sees(&runs[i]));
+        fputc('\n', f);
+    }
     fprintf(f, "%-*s", LABEL_W, "verdict");
     for (size_t i = 0; i < n; i++)
         fprintf(f, "%*s", COL_W,

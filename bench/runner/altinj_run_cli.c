@@ -43,11 +43,19 @@ void altinj_run_usage(FILE *f)
         "      --explore on|off   sim: seeded interleavings of same-time and overlapping\n"
         "                         actions and re-delivery cuts (default on); off: the live\n"
         "                         engine's order, for comparison with live runs\n"
+        "      --faults SPEC      hostile hypervisor: none (default) or FAULT=RATE,... (rate per\n"
+        "                         opportunity; delay-kick=RATE[:DURATION]), all=RATE, seed=N.\n"
+        "                         Faults: flag-no-busy omit-flag garbage stale-flag double-vmrun\n"
+        "                         softint-exitintinfo delay-kick (docs/hostile-hypervisor.md).\n"
+        "                         Reports faults fired, double runs prevented/violations and\n"
+        "                         what the guest sees (nothing delay stall panic lost duplicated\n"
+        "                         double-run)\n"
         "  -q, --quiet            no table, no progress line\n"
         "  -h, --help             this text\n"
         "\n"
         "Exit status: 0 all runs exactly-once; 1 an event was lost or duplicated, or the guest\n"
-        "could not be made runnable; 2 bad input.\n"
+        "could not be made runnable or stalled; 2 bad input. A double run under --faults is a\n"
+        "property of the strategy under attack: reported, never exit status 1 by itself.\n"
         "\n"
         "Examples:\n"
         "  altinj-bench run --strategy all --workload poisson:rate=100000 --duration 2\n"
@@ -55,7 +63,8 @@ void altinj_run_usage(FILE *f)
         "  altinj-bench run -w timer:hz=250000 -c zero --json results/timer.json --hist results/timer.hist\n"
         "  altinj-bench run -w 'trace:file=irq.txt,cpus=0-3' --events 100000\n"
         "  altinj-bench run --mode sim --vcpus 256 -w poisson:rate=100000 --duration 1\n"
-        "  altinj-bench run --mode sim --vcpus 64 --route 0 -w ipi:senders=63,rate=2000000\n",
+        "  altinj-bench run --mode sim --vcpus 64 --route 0 -w ipi:senders=63,rate=2000000\n"
+        "  altinj-bench run --mode sim -n 50000 --faults omit-flag=0.5,delay-kick=0.1:20us\n",
         f);
 }
 
@@ -129,7 +138,7 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
         .explore = true,
     };
     enum { OPT_SEED = 256, OPT_JSON, OPT_HIST, OPT_DRAIN, OPT_MODE, OPT_VCPUS, OPT_ROUTE,
-           OPT_EXPLORE };
+           OPT_EXPLORE, OPT_FAULTS };
     static const struct option longopts[] = {
         {"strategy", required_argument, NULL, 's'},
         {"workload", required_argument, NULL, 'w'},
@@ -144,6 +153,7 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
         {"vcpus", required_argument, NULL, OPT_VCPUS},
         {"route", required_argument, NULL, OPT_ROUTE},
         {"explore", required_argument, NULL, OPT_EXPLORE},
+        {"faults", required_argument, NULL, OPT_FAULTS},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -226,6 +236,11 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
                 return ALTINJ_CLI_ERROR;
             }
             have_explore = true;
+            break;
+        case OPT_FAULTS:
+            /* The parser's one line names the spec and the bad item. */
+            if (altinj_fault_spec_parse(optarg, &o->faults, err, errlen) != 0)
+                return ALTINJ_CLI_ERROR;
             break;
         case 'q':
             o->quiet = true;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "altinj_faults.h"
 #include "altinj_sim_route.h"
 #include "altinj_strategy.h"
 
@@ -38,6 +39,7 @@ struct altinj_run_opts {
     unsigned vcpus;                 /* --vcpus, default 1; > 1 only with --mode sim */
     struct altinj_sim_route route;  /* --route (sim), default all */
     bool explore;                   /* --explore on|off (sim), default on */
+    struct altinj_fault_spec faults; /* --faults SPEC (core/altinj_faults.h), default none */
 };
 
 enum altinj_cli_status { ALTINJ_CLI_OK = 0, ALTINJ_CLI_EXIT = 1, ALTINJ_CLI_ERROR = -1 };

@@ -167,6 +167,8 @@ static int run_live(const struct altinj_run_opts *o, const struct altinj_cost_pr
         .clock = &clock,
         .drain_timeout_s = o->drain_timeout_s,
         .progress = altinj_progress_update,
+        .faults = &o->faults,
+        .seed = o->seed,
     };
     if (altinj_costs_to_cycles(costs, clock.hz, cfg.cost_cycles) != 0) {
         snprintf(err, errlen, "cost profile '%s' does not fit the clock", costs->name);
@@ -228,6 +230,7 @@ int altinj_run_command(int argc, char **argv)
     }
     struct altinj_run_meta meta = {.version = ALTINJ_VERSION, .seed = o.seed, .costs = &costs};
     altinj_workload_describe(&wl, meta.workload, sizeof meta.workload);
+    altinj_fault_spec_describe(&o.faults, meta.faults, sizeof meta.faults);
     status = o.mode == ALTINJ_RUN_MODE_SIM
                  ? altinj_sim_command(&o, &costs, &wl, &meta, runs, &nruns, err, sizeof err)
                  : run_live(&o, &costs, &wl, &meta, runs, &nruns, err, sizeof err);

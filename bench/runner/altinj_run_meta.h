@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "altinj_costs.h"
+#include "altinj_run_result.h"
 
 /* The option-A encoding, stated wherever results are shown (altinj_doorbell.h). */
 #define ALTINJ_ASSUMPTION_HVDB_FLAG                                                            \
@@ -18,6 +19,7 @@ struct altinj_run_meta {
     const char *version;
     const char *mode;              /* "live" or "sim" */
     char workload[1024];           /* canonical spec */
+    char faults[ALTINJ_FAULTS_TEXT_MAX]; /* canonical --faults spec, "none" */
     uint64_t seed;
     const struct altinj_cost_profile *costs;
     uint64_t clock_hz;             /* TSC (live) or virtual clock (sim) */

@@ -1,5 +1,6 @@
 #include "altinj_run_result.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int altinj_run_result_init(struct altinj_run_result *r, const char *strategy, const char *mode)
@@ -7,6 +8,7 @@ int altinj_run_result_init(struct altinj_run_result *r, const char *strategy, co
     memset(r, 0, sizeof *r);
     r->strategy = strategy;
     r->mode = mode;
+    snprintf(r->faults, sizeof r->faults, "none");
     if (altinj_hist_init(&r->latency_ns) != 0)
         return -1;
     if (altinj_hist_init(&r->busy_redelivery_ns) != 0) {

@@ -9,10 +9,13 @@
 #include <stdint.h>
 
 #include "altinj_counters.h"
+#include "altinj_faults.h"
 #include "altinj_hist.h"
 #include "altinj_oracle.h"
 
 #define ALTINJ_PLACEMENT_MAX 256
+/* A canonical fault spec (altinj_fault_spec_describe) fits: every fault named once. */
+#define ALTINJ_FAULTS_TEXT_MAX 512
 
 struct altinj_run_result {
     const char *strategy;          /* static string from the strategy table */
@@ -37,6 +40,12 @@ struct altinj_run_result {
     /* For events whose delivery a VMEXIT cut: handler entry minus that first VMEXIT, ns. */
     struct altinj_hist busy_redelivery_ns;
     char placement[ALTINJ_PLACEMENT_MAX];
+    /* Hostile-hypervisor faults (core/altinj_faults.h, bench/runner/altinj_run_faults.h): the
+     * canonical spec ("none" for a fault-free run, whose engines never see a fault), and what
+     * the faults did, summed over vCPUs and poster threads. */
+    char faults[ALTINJ_FAULTS_TEXT_MAX];
+    bool faults_on;
+    struct altinj_fault_counters fc;
     /* perf counters over the vCPU thread, rendered by altinj_perf (may be empty). */
     char perf_json[1024];
 };

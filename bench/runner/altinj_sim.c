@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "altinj_run_faults.h"
 #include "altinj_sim_plan.h"
 #include "altinj_sim_queue.h"
 
@@ -121,6 +122,8 @@ static void finish(struct sim *s, struct altinj_run_result *out, struct altinj_s
     memset(&out->c, 0, sizeof out->c);
     for (unsigned i = 0; i < s->nvcpus; i++) {
         struct altinj_sim_vcpu *vc = &s->vcpus[i];
+        /* First: a stolen event's reconciliation moves counters and the oracle. */
+        altinj_sim_vcpu_finish_faults(vc, out);
         sum_counters(&out->c, &vc->v.c);
         if (vc->fatal)
             out->fatal = true;
@@ -204,6 +207,7 @@ enum altinj_sim_status altinj_sim_run(const struct altinj_sim_config *cfg,
     s->unpinned = *cfg->workload;
     s->unpinned.has_seed = false;
     s->world.out = out;
+    s->world.faults = altinj_run_faults_begin(out, cfg->faults) ? cfg->faults : NULL;
     s->world.lead = ALTINJ_SIM_LEAD_NS;
     s->world.until_ns = cfg->events ? UINT64_MAX : cfg->duration_ns;
     enum altinj_sim_status status = ALTINJ_SIM_NO_MEMORY;

@@ -8,9 +8,9 @@
  *
  * Determinism: the result (every counter, every histogram bucket, hence the JSON byte for
  * byte) is a pure function of (strategy, workload spec, seed, vcpus, route, explore, events or
- * duration, cost profile). No host clock, no host state, no addresses, no threads. (The one
- * libm call, log1p in exponential inter-arrival draws, may differ in the last ulp between libm
- * builds: see workloads/altinj_workload.h.)
+ * duration, cost profile, fault spec). No host clock, no host state, no addresses, no threads.
+ * (The one libm call, log1p in exponential inter-arrival draws, may differ in the last ulp
+ * between libm builds: see workloads/altinj_workload.h.)
  *
  * Structure: each vCPU (altinj_sim_vcpu.h) has its own event agenda (its sources' next posts and
  * its kicks in flight) and its own seeded scheduler (altinj_sim_sched.h). The sources are routed
@@ -60,6 +60,9 @@ struct altinj_sim_config {
     /* Called now and then with (posted, estimated total); may be NULL. */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *progress_ctx;
+    /* Hostile-hypervisor faults (altinj_sim_vcpu.h); NULL (or a spec with no rate): none, and
+     * no fault code on any path. Part of the inputs the result is a pure function of. */
+    const struct altinj_fault_spec *faults;
 };
 
 enum altinj_sim_status {

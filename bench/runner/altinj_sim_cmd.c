@@ -34,6 +34,7 @@ int altinj_sim_command(const struct altinj_run_opts *o, const struct altinj_cost
         .events = o->events,
         .duration_ns = (uint64_t)(o->duration_s * 1e9),
         .progress = altinj_progress_update,
+        .faults = &o->faults,
     };
     for (size_t i = 0; i < o->nstrategies; i++) {
         if (altinj_run_result_init(&runs[i], o->strategies[i]->name, "sim") != 0) {

@@ -5,6 +5,7 @@
 
 #include "altinj_exit_codes.h"
 #include "altinj_irq.h"
+#include "altinj_run_faults.h"
 
 /* A post counts as late when it lands this long after its intended time (the live engine's
  * threshold, 1 us, in virtual cycles at 1 GHz). */
@@ -54,8 +55,12 @@ static bool post(struct altinj_sim_vcpu *vc, uint32_t id, uint64_t at)
     w->stats.events++;
     altinj_hvdb_post_irq(vc->hvdb, ALTINJ_GUEST_VMPL, altinj_irq_doorbell_vector(&irq));
     w->out->poster_doorbell_writes++;
+    /* A hostile hypervisor's own doorbell writes, and how long it holds this kick back (ns are
+     * virtual cycles at 1 GHz). */
+    const uint64_t hold = vc->fposters ? altinj_fault_poster_after_post(&vc->fposters[id], vc->hvdb)
+                                       : 0;
     if (altinj_hvdb_signal(vc->hvdb)) {
-        if (altinj_sim_times_add(&vc->kicks, at + vc->cost[ALTINJ_COST_DOORBELL_KICK]) != 0)
+        if (altinj_sim_times_add(&vc->kicks, at + vc->cost[ALTINJ_COST_DOORBELL_KICK] + hold) != 0)
             w->out_of_memory = true;
         w->out->kicks++;
     } else {
@@ -229,6 +234,25 @@ static bool env_delivery_cut(void *ctx, const struct altinj_irq *irq, unsigned c
     return true;
 }
 
+/* Hostile-hypervisor runs only: the hypervisor forces a VMEXIT during a guest software event's
+ * delivery (softint-exitintinfo); otherwise the engine's own rule, explored or not. */
+static bool env_delivery_cut_faults(void *ctx, const struct altinj_irq *irq, unsigned cuts)
+{
+    struct altinj_sim_vcpu *vc = ctx;
+    if (altinj_faults_force_cut(vc->faults, irq))
+        return true;
+    return cuts == 0 && irq->delivery_cut;
+}
+
+static bool env_delivery_cut_faults_explore(void *ctx, const struct altinj_irq *irq,
+                                            unsigned cuts)
+{
+    struct altinj_sim_vcpu *vc = ctx;
+    if (altinj_faults_force_cut(vc->faults, irq))
+        return true;
+    return env_delivery_cut(ctx, irq, cuts);
+}
+
 static void env_handler_entry(void *ctx, const struct altinj_delivery *d)
 {
     struct altinj_sim_vcpu *vc = ctx;
@@ -327,6 +351,37 @@ void altinj_sim_vcpu_run_until(struct altinj_sim_vcpu *vc, uint64_t end)
 
 /* ---- set-up ---- */
 
+/* splitmix64 of (seed, vCPU index): vCPU 0 keeps the seed itself, so a one-vCPU simulation
+ * draws its faults from the streams a live run of the same seed starts from. */
+static uint64_t vcpu_fault_seed(uint64_t seed, unsigned index)
+{
+    if (index == 0)
+        return seed;
+    uint64_t z = seed + UINT64_C(0x9E3779B97F4A7C15) * ((uint64_t)index + 1);
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+/* The vCPU's fault state and its streams' posters; the caller has set vc->streams up. */
+static int init_faults(struct altinj_sim_vcpu *vc, const struct altinj_strategy *strategy,
+                       uint64_t seed)
+{
+    const struct altinj_fault_spec *spec = vc->world->faults;
+    vc->faults = calloc(1, sizeof *vc->faults);
+    vc->fposters = calloc(vc->nstreams ? vc->nstreams : 1, sizeof *vc->fposters);
+    if (!vc->faults || !vc->fposters)
+        return -1;
+    /* The spec's seed= pins every vCPU's faults, each still its own (vcpu_fault_seed). */
+    struct altinj_fault_spec mine = *spec;
+    mine.has_seed = false;
+    const uint64_t s = vcpu_fault_seed(spec->has_seed ? spec->seed : seed, vc->index);
+    altinj_faults_init(vc->faults, &mine, strategy, s);
+    for (uint32_t i = 0; i < vc->nstreams; i++)
+        altinj_fault_poster_init(&vc->fposters[i], &vc->faults->spec, s, i);
+    return 0;
+}
+
 static uint64_t pow2_floor(uint64_t x)
 {
     uint64_t p = 1;
@@ -376,18 +431,38 @@ int altinj_sim_vcpu_init(struct altinj_sim_vcpu *vc, struct altinj_sim_world *wo
             vc->ring_ptrs[i] = &vc->rings[i];
         }
     }
+    if (world->faults && init_faults(vc, strategy, seed) != 0)
+        return -1;
     /* Exploring needs the yield points and the re-delivery cut; without it the environment is
      * the live engine's (no yield, no cut of re-deliveries), so the runs can be compared. */
+    bool (*cut)(void *, const struct altinj_irq *, unsigned) = explore ? env_delivery_cut : NULL;
+    if (vc->faults)
+        cut = explore ? env_delivery_cut_faults_explore : env_delivery_cut_faults;
     const struct altinj_vcpu_env env = {
         .ctx = vc,
         .now = env_now,
         .spend = env_spend,
-        .delivery_cut = explore ? env_delivery_cut : NULL,
+        .delivery_cut = cut,
         .handler_entry = env_handler_entry,
         .yield = explore ? env_yield : NULL,
     };
-    return altinj_vcpu_init(&vc->v, strategy, vc->vmsa, vc->hvdb, vc->ring_ptrs, nstreams,
-                            &world->oracle, &env, pending);
+    const struct altinj_strategy *row = vc->faults ? altinj_faults_strategy(vc->faults) : strategy;
+    if (altinj_vcpu_init(&vc->v, row, vc->vmsa, vc->hvdb, vc->ring_ptrs, nstreams,
+                         &world->oracle, &env, pending) != 0)
+        return -1;
+    if (vc->faults)
+        altinj_faults_attach(vc->faults, &vc->v);
+    return 0;
+}
+
+void altinj_sim_vcpu_finish_faults(struct altinj_sim_vcpu *vc, struct altinj_run_result *out)
+{
+    if (!vc->faults)
+        return;
+    altinj_faults_reconcile(&vc->v);
+    altinj_run_faults_add_vcpu(out, vc->faults);
+    for (uint32_t i = 0; i < vc->nstreams; i++)
+        altinj_run_faults_add_poster(out, &vc->fposters[i]);
 }
 
 int altinj_sim_vcpu_start(struct altinj_sim_vcpu *vc)
@@ -434,6 +509,8 @@ void altinj_sim_vcpu_destroy(struct altinj_sim_vcpu *vc)
     free(vc->rings);
     free(vc->ring_ptrs);
     free(vc->waiting);
+    free(vc->faults);
+    free(vc->fposters);
     altinj_sim_heap_destroy(&vc->due);
     altinj_sim_times_destroy(&vc->kicks);
     *vc = (struct altinj_sim_vcpu){0};

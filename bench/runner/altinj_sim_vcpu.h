@@ -15,6 +15,15 @@
  *   enter; EXITED -> enter again; window wanted -> VINTR exit; kick latched -> INTR exit;
  *   otherwise the guest idles until the next kick.
  *
+ * Hostile hypervisor (world->faults, core/altinj_faults.h): each vCPU runs the wrapped strategy
+ * row with its own struct altinj_faults, and each of its streams posts as a poster with its own
+ * struct altinj_fault_poster, seeded from (run seed or the spec's seed=, vCPU index, stream
+ * index), so a vCPU's faults, like its arrivals, do not depend on any other vCPU's. delay-kick
+ * moves that kick's landing DURATION later; the source itself goes on posting on time (a live
+ * poster thread, which spins, is held back instead). double-vmrun is the single-threaded attack
+ * of altinj_faults.h (the second CPU's run lasts until the vCPU's own next VMRUN). A fault-free
+ * run allocates none of this and its hooks stay NULL.
+ *
  * Memory: besides the two pages (which the engine allocates for all vCPUs in one block, so no
  * page-alignment slack is spent per vCPU), a ring of 2..64 records per source (128 records per
  * vCPU at most), a pending queue as large as the rings together, one generator per source and
@@ -30,6 +39,7 @@
 
 #include "altinj_cost_kind.h"
 #include "altinj_doorbell.h"
+#include "altinj_faults.h"
 #include "altinj_oracle.h"
 #include "altinj_run_result.h"
 #include "altinj_sim_queue.h"
@@ -78,6 +88,7 @@ struct altinj_sim_world {
     struct altinj_oracle oracle;        /* grown as sequence numbers are given */
     uint64_t next_seq;
     struct altinj_run_result *out;      /* histograms and poster counters */
+    const struct altinj_fault_spec *faults; /* NULL: fault-free */
     struct altinj_sim_stats stats;
     bool out_of_memory;
 };
@@ -117,6 +128,8 @@ struct altinj_sim_vcpu {
     struct altinj_ring **ring_ptrs;
     struct altinj_vmsa *vmsa;
     struct altinj_hvdb *hvdb;
+    struct altinj_faults *faults;           /* hostile-hypervisor runs only, else NULL */
+    struct altinj_fault_poster *fposters;   /* one per stream, with faults */
     uint64_t steps_since_delivery;
     unsigned index;
     bool kick_latched;
@@ -127,9 +140,9 @@ struct altinj_sim_vcpu {
 
 /* Resets `pages` (the caller's, which must outlive the vCPU), allocates `nstreams` rings and
  * streams (zeroed: the caller sets each stream's gen and left before altinj_sim_vcpu_start)
- * and sets up the core vCPU with `strategy`. explore/recut_p: the scheduler
- * (altinj_sim_sched.h), seeded from (seed, index). Returns 0, or -1 (no memory); destroy is
- * safe either way. */
+ * and sets up the core vCPU with `strategy` (wrapped by world->faults when set). explore/recut_p:
+ * the scheduler (altinj_sim_sched.h), seeded from (seed, index). Returns 0, or -1 (no memory);
+ * destroy is safe either way. */
 int altinj_sim_vcpu_init(struct altinj_sim_vcpu *vc, struct altinj_sim_world *world,
                          unsigned index, struct altinj_sim_pages *pages,
                          const struct altinj_strategy *strategy, uint32_t nstreams,
@@ -153,6 +166,10 @@ static inline uint64_t altinj_sim_vcpu_next_time(const struct altinj_sim_vcpu *v
  * while it idles, and every kick with the world-loop steps it causes (which may run past end:
  * a step is never cut short). */
 void altinj_sim_vcpu_run_until(struct altinj_sim_vcpu *vc, uint64_t end);
+
+/* After the run, before the verdict: takes an event a second CPU's VMRUN stole into the books
+ * (altinj_faults_reconcile) and adds this vCPU's fault counters to out. Nothing without faults. */
+void altinj_sim_vcpu_finish_faults(struct altinj_sim_vcpu *vc, struct altinj_run_result *out);
 
 /* After the run: true if the vCPU was left with work it can never do (streams waiting on a
  * full ring, doorbell events or records and no kick coming): a lost wakeup or a stall. */

@@ -1,0 +1,1 @@
+target_link_libraries(test_faults_engines PRIVATE altinj_runner)
