@@ -14,6 +14,7 @@
 
 #include "altinj_exit_codes.h"
 #include "altinj_irq.h"
+#include "altinj_perf.h"
 #include "altinj_placement.h"
 #include "altinj_run_faults.h"
 #include "altinj_vcpu.h"
@@ -271,7 +272,13 @@ static void *vcpu_main(void *arg)
     }
     if (l->faults_on)
         altinj_faults_attach(&l->faults, &v);
+    /* Counters over this thread only (the vCPU's physical CPU), opened before the start so the
+     * open itself is not counted. A counter this machine lacks stays unavailable, never 0. */
+    struct altinj_perf perf;
+    const bool perf_ok = altinj_perf_open(&perf, 0) > 0;
     wait_for_go(l);
+    if (perf_ok)
+        altinj_perf_start(&perf);
     const uint64_t drain_deadline =
         l->last_intended_tsc + altinj_ns_to_tsc(l->cfg->clock,
                                                 (uint64_t)(l->cfg->drain_timeout_s * 1e9));
@@ -290,6 +297,15 @@ static void *vcpu_main(void *arg)
         if (!vcpu_idle(l, &v, drain_deadline))
             break;
         altinj_vcpu_exit(&v, ALTINJ_VMEXIT_INTR);
+    }
+    if (perf_ok) {
+        altinj_perf_stop(&perf);
+        struct altinj_perf_sample sample;
+        if (altinj_perf_read(&perf, &sample) == 0 &&
+            altinj_perf_json(&sample, l->out->perf_json, sizeof l->out->perf_json) >=
+                (int)sizeof l->out->perf_json)
+            l->out->perf_json[0] = '\0'; /* truncated JSON would be wrong JSON: leave it out */
+        altinj_perf_close(&perf);
     }
     l->out->elapsed_s = (double)(altinj_tsc_now() - l->start_tsc) / (double)l->cfg->clock->hz;
     /* An event a second CPU's VMRUN took out of EVENTINJ was delivered there: into the books

@@ -1,12 +1,14 @@
 #include "altinj_output_text.h"
 
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "altinj_run_faults.h"
 
 #define LABEL_W 30
 #define COL_W 14
+#define ALTINJ_TEXT_MAX_COLUMNS 16 /* ALTINJ_RUN_MAX_STRATEGIES */
 
 static void header(FILE *f, const struct altinj_run_result *runs, size_t n)
 {
@@ -90,6 +92,35 @@ F_GETTER(g_svsm_ns, r->c.svsm_entries && r->clock_hz
                               (double)r->c.svsm_entries
                         : 0.0)
 
+/* The vCPU thread's perf counters (altinj_perf JSON kept in the result): one row per counter
+ * that any run has; "n/a" where a run's machine could not count it. */
+static void perf_rows(FILE *f, const struct altinj_run_result *runs, size_t n)
+{
+    static const char *const keys[] = {"task_clock_ns", "context_switches", "cycles",
+                                       "instructions", "cache_misses", "branch_misses"};
+    json_t *docs[ALTINJ_TEXT_MAX_COLUMNS] = {0};
+    bool any = false;
+    for (size_t i = 0; i < n && i < ALTINJ_TEXT_MAX_COLUMNS; i++)
+        if (runs[i].perf_json[0] && (docs[i] = json_loads(runs[i].perf_json, 0, NULL)))
+            any = true;
+    if (any) {
+        fputs("perf, vCPU thread (n/a: not countable here)\n", f);
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            fprintf(f, "  %-*s", LABEL_W - 2, keys[k]);
+            for (size_t i = 0; i < n && i < ALTINJ_TEXT_MAX_COLUMNS; i++) {
+                const json_t *v = docs[i] ? json_object_get(docs[i], keys[k]) : NULL;
+                if (json_is_integer(v))
+                    fprintf(f, "%*" JSON_INTEGER_FORMAT, COL_W, json_integer_value(v));
+                else
+                    fprintf(f, "%*s", COL_W, "n/a");
+            }
+            fputc('\n', f);
+        }
+    }
+    for (size_t i = 0; i < n && i < ALTINJ_TEXT_MAX_COLUMNS; i++)
+        json_decref(docs[i]);
+}
+
 void altinj_output_text(FILE *f, const struct altinj_run_meta *meta,
                         const struct altinj_run_result *runs, size_t n)
 {
@@ -152,6 +183,7 @@ void altinj_output_text(FILE *f, const struct altinj_run_meta *meta,
             fprintf(f, "%*s", COL_W, altinj_run_result_guest_sees(&runs[i]));
         fputc('\n', f);
     }
+    perf_rows(f, runs, n);
     fprintf(f, "%-*s", LABEL_W, "verdict");
     for (size_t i = 0; i < n; i++)
         fprintf(f, "%*s", COL_W,

@@ -47,7 +47,7 @@ struct altinj_run_result {
     bool faults_on;
     struct altinj_fault_counters fc;
     /* perf counters over the vCPU thread, rendered by altinj_perf (may be empty). */
-    char perf_json[1024];
+    char perf_json[4096];
 };
 
 /* Returns 0, or -1 when the histograms cannot be allocated. */
