@@ -238,23 +238,12 @@ done:
 const char *altinj_fault_run_guest_sees(const struct altinj_fault_run_result *r,
                                         const struct altinj_fault_run_result *baseline)
 {
-    if (r->fatal)
-        return "panic";
-    if (r->fc.dr_violations > 0)
-        return "double-run";
-    if (r->stalled)
-        return "stall";
-    if (r->verdict.lost > 0)
-        return "lost";
-    if (r->verdict.duplicated > 0)
-        return "duplicated";
-    if (r->fc.kick_delay_ns > 0)
-        return "delay";
-    if (baseline && baseline->handled > 0 && r->handled > 0) {
+    bool delayed = r->fc.kick_delay_ns > 0;
+    if (!delayed && baseline && baseline->handled > 0 && r->handled > 0) {
         const double mean = (double)r->latency_sum_ns / (double)r->handled;
         const double base = (double)baseline->latency_sum_ns / (double)baseline->handled;
-        if (mean > base * 1.01)
-            return "delay";
+        delayed = mean > base * 1.01;
     }
-    return "nothing";
+    return altinj_guest_sees(r->fatal, r->fc.dr_violations, r->stalled, r->verdict.lost,
+                             r->verdict.duplicated, delayed);
 }

@@ -325,3 +325,19 @@ uint64_t altinj_fault_poster_after_post(struct altinj_fault_poster *p, struct al
     }
     return 0;
 }
+
+const char *altinj_guest_sees(bool fatal, uint64_t dr_violations, bool stalled, uint64_t lost,
+                              uint64_t duplicated, bool delayed)
+{
+    if (fatal)
+        return "panic";
+    if (dr_violations > 0)
+        return "double-run";
+    if (stalled)
+        return "stall";
+    if (lost > 0)
+        return "lost";
+    if (duplicated > 0)
+        return "duplicated";
+    return delayed ? "delay" : "nothing";
+}

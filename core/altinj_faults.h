@@ -192,6 +192,13 @@ void altinj_fault_poster_init(struct altinj_fault_poster *p, const struct altinj
  * model the delay as guest run time before the kick exit. */
 uint64_t altinj_fault_poster_after_post(struct altinj_fault_poster *p, struct altinj_hvdb *db);
 
+/* What the guest would see of a run, worst first: "panic" (the SVSM could not make it
+ * runnable), "double-run" (its VMSA executed on two CPUs), "stall", "lost", "duplicated",
+ * "delay" (every event arrived once, later than without the faults), "nothing". One ladder for
+ * every engine; each engine decides `delayed` by its own evidence. Returns a static string. */
+const char *altinj_guest_sees(bool fatal, uint64_t dr_violations, bool stalled, uint64_t lost,
+                              uint64_t duplicated, bool delayed);
+
 /* Hostile doorbell contents from one draw stream (exposed for tests and the fuzzer). */
 void altinj_faults_write_garbage(struct altinj_hvdb *db, uint64_t *rng);
 

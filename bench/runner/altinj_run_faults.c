@@ -49,18 +49,8 @@ uint64_t altinj_run_faults_added_failed_vmruns(const struct altinj_run_result *r
 
 const char *altinj_run_result_guest_sees(const struct altinj_run_result *r)
 {
-    if (r->fatal)
-        return "panic";
-    if (r->fc.dr_violations > 0)
-        return "double-run";
-    if (r->stalled)
-        return "stall";
-    if (r->verdict.lost > 0)
-        return "lost";
-    if (r->verdict.duplicated > 0)
-        return "duplicated";
-    if (r->faults_on &&
-        (r->fc.kick_delay_ns > 0 || altinj_run_faults_added_failed_vmruns(r) > 0))
-        return "delay";
-    return "nothing";
+    const bool delayed =
+        r->faults_on && (r->fc.kick_delay_ns > 0 || altinj_run_faults_added_failed_vmruns(r) > 0);
+    return altinj_guest_sees(r->fatal, r->fc.dr_violations, r->stalled, r->verdict.lost,
+                             r->verdict.duplicated, delayed);
 }

@@ -34,7 +34,7 @@ void altinj_run_faults_add_poster(struct altinj_run_result *r,
 uint64_t altinj_run_faults_added_failed_vmruns(const struct altinj_run_result *r);
 
 /*
- * What the guest would see, worst first (the order of altinj_fault_run_guest_sees):
+ * What the guest would see, worst first (altinj_guest_sees in core/altinj_faults.h):
  *   "panic"       the SVSM could not make the guest runnable (fatal)
  *   "double-run"  the VMSA ran on two CPUs at once (dr_violations > 0): a property of the
  *                 strategy under attack, reported, never an exit status
