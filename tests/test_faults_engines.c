@@ -106,18 +106,37 @@ static void sim_run(const struct altinj_strategy *s, const struct altinj_fault_s
 
 enum engine { LIVE, SIM };
 
+/* The live fixture is set up only for live runs: a sim run needs no arrivals or clock. */
+static void fixture_begin(enum engine e, struct live_fixture *lf)
+{
+    if (e == LIVE)
+        live_fixture_init(lf);
+}
+
+static void fixture_end(enum engine e, struct live_fixture *lf)
+{
+    if (e == LIVE)
+        live_fixture_free(lf);
+}
+
+/* One run of `s` on the engine (faults may be NULL); r is initialised here, freed by the
+ * caller. */
+static void run_on(enum engine e, struct live_fixture *lf, const struct altinj_strategy *s,
+                   const struct altinj_fault_spec *faults, struct altinj_run_result *r)
+{
+    if (e == LIVE)
+        live_run(lf, s, faults, r);
+    else
+        sim_run(s, faults, r);
+}
+
 /* Runs `s` fault-free and under `faults` on the engine; fills base and hit. */
 static void run_pair(enum engine e, struct live_fixture *lf, const struct altinj_strategy *s,
                      const struct altinj_fault_spec *faults, struct altinj_run_result *base,
                      struct altinj_run_result *hit)
 {
-    if (e == LIVE) {
-        live_run(lf, s, NULL, base);
-        live_run(lf, s, faults, hit);
-    } else {
-        sim_run(s, NULL, base);
-        sim_run(s, faults, hit);
-    }
+    run_on(e, lf, s, NULL, base);
+    run_on(e, lf, s, faults, hit);
 }
 
 static void print_run(const char *what, const struct altinj_run_result *r)
@@ -149,8 +168,7 @@ static void omit_flag(enum engine e)
     struct altinj_fault_spec spec;
     parse_faults("omit-flag=0.5", &spec);
     struct live_fixture lf = {0};
-    if (e == LIVE)
-        live_fixture_init(&lf);
+    fixture_begin(e, &lf);
     for (size_t i = 0; i < altinj_strategy_count(); i++) {
         const struct altinj_strategy *s = altinj_strategy_at(i);
         struct altinj_run_result base, hit;
@@ -182,8 +200,7 @@ static void omit_flag(enum engine e)
         altinj_run_result_free(&base);
         altinj_run_result_free(&hit);
     }
-    if (e == LIVE)
-        live_fixture_free(&lf);
+    fixture_end(e, &lf);
 }
 
 static void omit_flag_live(void **state)
@@ -205,15 +222,11 @@ static void double_vmrun(enum engine e)
     struct altinj_fault_spec spec;
     parse_faults("double-vmrun=0.1", &spec);
     struct live_fixture lf = {0};
-    if (e == LIVE)
-        live_fixture_init(&lf);
+    fixture_begin(e, &lf);
     for (size_t i = 0; i < altinj_strategy_count(); i++) {
         const struct altinj_strategy *s = altinj_strategy_at(i);
         struct altinj_run_result r;
-        if (e == LIVE)
-            live_run(&lf, s, &spec, &r);
-        else
-            sim_run(s, &spec, &r);
+        run_on(e, &lf, s, &spec, &r);
         print_run("double-vmrun=0.1", &r);
         /* An event a second CPU took out of EVENTINJ was delivered there, once. */
         assert_exactly_once(&r);
@@ -238,8 +251,7 @@ static void double_vmrun(enum engine e)
         }
         altinj_run_result_free(&r);
     }
-    if (e == LIVE)
-        live_fixture_free(&lf);
+    fixture_end(e, &lf);
 }
 
 static void double_vmrun_live(void **state)
@@ -261,8 +273,7 @@ static void every_fault_at_once(enum engine e)
     struct altinj_fault_spec spec;
     parse_faults("all=0.05,omit-flag=0.3,delay-kick=0.1:5us", &spec);
     struct live_fixture lf = {0};
-    if (e == LIVE)
-        live_fixture_init(&lf);
+    fixture_begin(e, &lf);
     for (size_t i = 0; i < altinj_strategy_count(); i++) {
         const struct altinj_strategy *s = altinj_strategy_at(i);
         struct altinj_run_result base, hit;
@@ -281,8 +292,7 @@ static void every_fault_at_once(enum engine e)
         altinj_run_result_free(&base);
         altinj_run_result_free(&hit);
     }
-    if (e == LIVE)
-        live_fixture_free(&lf);
+    fixture_end(e, &lf);
 }
 
 /* Held kicks land later (sim: the kick's landing; live: the poster spins first): the guest
@@ -292,8 +302,7 @@ static void delay_kick(enum engine e)
     struct altinj_fault_spec spec;
     parse_faults("delay-kick=0.2:20us", &spec);
     struct live_fixture lf = {0};
-    if (e == LIVE)
-        live_fixture_init(&lf);
+    fixture_begin(e, &lf);
     const struct altinj_strategy *s = altinj_strategy_find("hvdb-flag");
     struct altinj_run_result base, hit;
     run_pair(e, &lf, s, &spec, &base, &hit);
@@ -312,8 +321,7 @@ static void delay_kick(enum engine e)
         assert_true(hit.late_posts > 0);
     altinj_run_result_free(&base);
     altinj_run_result_free(&hit);
-    if (e == LIVE)
-        live_fixture_free(&lf);
+    fixture_end(e, &lf);
 }
 
 static void delay_kick_live(void **state)
