@@ -1,32 +1,45 @@
-/* What a vCPU's world switches cost, counted. All counters belong to the vCPU thread. */
+/* What a vCPU's world switches cost, counted. All counters belong to the vCPU thread, and every
+ * field is a uint64_t (engines sum the struct as an array). */
 #ifndef ALTINJ_COUNTERS_H
 #define ALTINJ_COUNTERS_H
 
 #include <stdint.h>
 
+#include "altinj_apic.h"
+#include "altinj_policy.h"
+
 struct altinj_counters {
     uint64_t exits;               /* guest VMEXITs (a failed VMRUN is counted apart) */
     uint64_t vmruns;              /* VMRUN attempts of the guest VMSA */
     uint64_t failed_vmruns;       /* of which failed with VMEXIT_BUSY */
+    uint64_t invalid_vmruns;      /* of which failed with VMEXIT_INVALID (EFER.SVME clear) */
     uint64_t svsm_entries;        /* VMPL0 runs (VMPL switches there and back) */
-    uint64_t doorbell_writes;     /* hypervisor writes to the #HV doorbell page for this vCPU */
-    uint64_t doorbell_reads;      /* SVSM consume operations on the doorbell page */
-    uint64_t busy_events;         /* exits that interrupted a delivery and left BUSY set */
-    uint64_t reinjections;        /* EXITINTINFO copied into EVENTINJ */
-    uint64_t regenerated;         /* INTn/#BP/#OF left to the guest to re-execute */
-    uint64_t rejected;            /* corrupt EXITINTINFO dropped */
-    uint64_t injections;          /* new events written to EVENTINJ */
-    uint64_t inject_backoffs;     /* injections deferred because the page was BUSY (reactive) */
-    uint64_t deliveries;          /* guest handler entries */
-    uint64_t window_exits;        /* VINTR exits to inject the next pending event */
-    uint64_t hvdb_flags_seen;     /* option A: flags consumed by the SVSM */
-    uint64_t hvdb_flags_spurious; /* option A: flag set while the page was not BUSY */
-    uint64_t hvdb_vectors_rejected; /* doorbell vectors/irr bits that failed validation */
-    uint64_t guest_busy;          /* paravisor: exits whose test-and-set found BUSY set */
-    uint64_t repairs;             /* re-entry repairs that found the page BUSY */
-    uint64_t internal_errors;     /* broken invariants (must stay 0) */
+    uint64_t svsm_by_reason[ALTINJ_SVSM__COUNT]; /* the hypervisor's reason for each */
+    uint64_t doorbell_writes;     /* the row's own hypervisor writes to the #HV doorbell page */
+    uint64_t doorbell_reads;      /* SVSM consumes of the doorbell page */
+    uint64_t busy_events;         /* exits that cut a delivery (EXITINTINFO.V=1) */
+    uint64_t reinjections;        /* EXITINTINFO copied into EVENTINJ by the SVSM */
+    uint64_t left_to_guest;       /* cut software events the SVSM left for the guest to redo */
+    uint64_t repairs;             /* SVSM passes that found BUSY set */
+    uint64_t interrupts;          /* interrupt handler runs */
+    uint64_t deliveries;          /* events delivered (one per event a handler run serves) */
+    uint64_t coalesced;           /* events carried by an interrupt another post presented */
+    uint64_t empty_interrupts;    /* handler runs of a presented interrupt that carried none */
+    uint64_t unpresented;         /* handler runs for a vector the SVSM never presented */
+    uint64_t virq_taken;          /* V_IRQs the processor delivered */
+    uint64_t lazy_eois;           /* EOIs the guest did through the CAA, without an exit */
+    uint64_t eoi_exits;           /* explicit EOIs: a guest exit to VMPL0 each */
+    uint64_t guest_raised;        /* exceptions and software events the guest raised */
+    uint64_t reexecuted;          /* instructions the guest executed again after a cut */
+    uint64_t hvdb_flags_seen;     /* option A: flags the SVSM took */
+    uint64_t hvdb_flags_spurious; /* option A: a flag with neither EXITINTINFO.V nor BUSY */
+    uint64_t hvdb_vectors_rejected; /* doorbell content the SVSM refused: foreign VMPL0 vectors,
+                                       events of VMPLs without a guest, vectors below 31 */
+    uint64_t guest_busy;          /* OpenHCL: exits whose test-and-set found BUSY set */
+    uint64_t internal_errors;     /* broken model invariants (must stay 0) */
     uint64_t hv_cycles;           /* clock cycles in the hypervisor's exit handling */
     uint64_t svsm_cycles;         /* clock cycles in the SVSM */
+    struct altinj_apic_counters apic;
 };
 
 #endif

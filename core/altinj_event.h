@@ -52,24 +52,15 @@ static inline bool altinj_event_is_valid(uint64_t raw)
     return (raw & ALTINJ_EVENT_V) != 0;
 }
 
-/*
- * Whether the SVSM may copy this EXITINTINFO into EVENTINJ. Software interrupts and the
- * INT3/INTO exceptions (vectors 3 and 4) are not re-injected, because EVENTINJ would need the
- * instruction length that the SVSM does not have; the guest regenerates them by re-executing
- * the instruction (OpenHCL run_vp_snp, DOMAIN.md section 5). Reserved bits set, or a type
- * the architecture does not define for injection (1, 5, 6, 7), also refuse: such a value is
- * corrupt or hostile and injecting it would fail VMRUN with VMEXIT_INVALID.
- */
-static inline bool altinj_event_reinjectable(uint64_t raw)
+/* Whether an event is a software event the guest regenerates by executing its instruction
+ * again: INTn (type 4) or INT3/INTO's #BP/#OF (type 3, vector 3 or 4). OpenHCL's run_vp_snp
+ * leaves these to the guest; KVM's svm_complete_interrupts re-executes #BP/#OF too. */
+static inline bool altinj_event_is_software(uint64_t raw)
 {
-    /* Raw bit tests, inline: this runs on every repair, and going through the decoded struct
-     * cost about 20 cycles (a misaligned stack round trip) on a path of about 10. */
-    if ((raw & (ALTINJ_EVENT_V | ALTINJ_EVENT_RESERVED_MASK)) != ALTINJ_EVENT_V)
-        return false;
     const uint64_t type = (raw & ALTINJ_EVENT_TYPE_MASK) >> ALTINJ_EVENT_TYPE_SHIFT;
     const uint64_t vector = raw & ALTINJ_EVENT_VECTOR_MASK;
-    return type == ALTINJ_EVENT_EXTINT || type == ALTINJ_EVENT_NMI ||
-           (type == ALTINJ_EVENT_EXCEPTION && vector != ALTINJ_VEC_BP && vector != ALTINJ_VEC_OF);
+    return type == ALTINJ_EVENT_SOFTINT ||
+           (type == ALTINJ_EVENT_EXCEPTION && (vector == ALTINJ_VEC_BP || vector == ALTINJ_VEC_OF));
 }
 
 #endif

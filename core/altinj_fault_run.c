@@ -10,7 +10,7 @@
 #include "altinj_vcpu.h"
 
 #define RING_CAPACITY 1024u
-#define PENDING_CAPACITY 4096u
+#define LEDGER_CAPACITY 4096u
 /* World-loop steps one burst may take before the run counts as stalled: a burst of 8 needs
  * well under 100, so this only trips on a livelock (for example every delivery forced out). */
 #define STEPS_PER_BURST 100000u
@@ -72,12 +72,14 @@ static void env_entry(void *ctx, const struct altinj_delivery *del)
     d->out->handled++;
 }
 
-static void make_irq(struct driver *d, uint64_t seq, struct altinj_irq *irq)
+/* Fills irq; returns true when the guest raises it (not posted). */
+static bool make_irq(struct driver *d, uint64_t seq, struct altinj_irq *irq)
 {
     const struct altinj_fault_run_config *cfg = d->cfg;
     *irq = (struct altinj_irq){.seq = seq, .intended = d->now_ns};
     const double cls = unit(&d->rng);
     const uint64_t r = rnd(&d->rng);
+    bool raised = true;
     if (cls < cfg->exc) {
         const bool pf = r & 1;
         irq->type = ALTINJ_EVENT_EXCEPTION;
@@ -93,23 +95,35 @@ static void make_irq(struct driver *d, uint64_t seq, struct altinj_irq *irq)
     } else {
         irq->type = ALTINJ_EVENT_EXTINT;
         irq->vector = (uint8_t)(0x30 + (r >> 8) % 0xB0);
+        raised = false;
     }
-    irq->delivery_cut = unit(&d->rng) < cfg->busy;
+    /* The workload cuts interrupts and faults; a guest software event is cut only when the
+     * hypervisor forces it (softint-exitintinfo), so the fault-free baseline stays the
+     * reference every fault is compared with, whatever softint-copy says. */
+    const bool cut = unit(&d->rng) < cfg->busy;
+    irq->delivery_cut = cut && !altinj_event_is_software(altinj_irq_eventinj(irq));
+    return raised;
 }
 
 /* Runs the world until the guest idles. 1 idle, 0 fatal, -1 stalled. */
 static int run_until_idle(struct driver *d, struct altinj_vcpu *v)
 {
     for (unsigned i = 0; i < STEPS_PER_BURST; i++) {
-        const enum altinj_step st = altinj_vcpu_enter(v);
+        enum altinj_step st = altinj_vcpu_enter(v);
+        while (st == ALTINJ_STEP_GUEST_RUNNING) {
+            d->now_ns += 100; /* the guest runs a little before it does anything else */
+            const uint64_t next = altinj_vcpu_guest_next(v);
+            if (next == UINT64_MAX)
+                break;
+            if (next > d->now_ns)
+                d->now_ns = next;
+            st = altinj_vcpu_guest_run(v);
+        }
         if (st == ALTINJ_STEP_FATAL)
             return 0;
         if (st == ALTINJ_STEP_EXITED)
             continue;
-        d->now_ns += 100; /* the guest runs a little before its next exit */
-        if (altinj_vcpu_wants_window(v))
-            altinj_vcpu_exit(v, ALTINJ_VMEXIT_VINTR);
-        else if (altinj_vcpu_work_pending(v))
+        if (altinj_vcpu_work_pending(v))
             altinj_vcpu_exit(v, ALTINJ_VMEXIT_INTR); /* a kick for what is still posted */
         else
             return 1;
@@ -144,11 +158,17 @@ static int drive(struct driver *d, struct altinj_vcpu *v, struct altinj_ring *ri
         uint64_t delay = 0;
         for (unsigned b = 0; b < burst && out->posted < cfg->events; b++) {
             struct altinj_irq irq;
-            make_irq(d, out->posted, &irq);
+            if (make_irq(d, out->posted, &irq)) {
+                /* The guest's instruction raises it while the guest runs. */
+                if (altinj_vcpu_guest_schedule(v, &irq) != 0)
+                    break;
+                out->posted++;
+                continue;
+            }
             if (!altinj_ring_push(ring, &irq))
                 break; /* cannot happen: the world drains every burst */
             out->posted++;
-            altinj_hvdb_post_irq(hvdb, ALTINJ_GUEST_VMPL, altinj_irq_doorbell_vector(&irq));
+            altinj_hvdb_post_irq(hvdb, ALTINJ_GUEST_VMPL, irq.vector);
             const uint64_t hold = altinj_fault_poster_after_post(&d->poster, hvdb);
             if (hold > delay)
                 delay = hold;
@@ -161,6 +181,7 @@ static int drive(struct driver *d, struct altinj_vcpu *v, struct altinj_ring *ri
         const int rc = run_until_idle(d, v);
         if (rc == 0) {
             out->fatal = true;
+            out->fatal_reason = v->fatal_reason;
             return 0;
         }
         if (rc < 0) {
@@ -205,11 +226,19 @@ int altinj_fault_run(const struct altinj_fault_run_config *cfg_in,
     d->rng = cfg.seed ^ UINT64_C(0x5851F42D4C957F2D);
     altinj_faults_init(&d->faults, &cfg.faults, cfg.strategy, cfg.seed);
     altinj_fault_poster_init(&d->poster, &d->faults.spec, cfg.seed, 0);
-    const struct altinj_vcpu_env env = {
-        .ctx = d, .now = env_now, .spend = env_spend, .delivery_cut = env_cut,
-        .handler_entry = env_entry};
-    if (altinj_vcpu_init(&v, altinj_faults_strategy(&d->faults), vmsa, hvdb, rings, 1, &oracle,
-                         &env, PENDING_CAPACITY) != 0) {
+    const struct altinj_vcpu_config vc = {
+        .strategy = altinj_faults_strategy(&d->faults),
+        .vmsa = vmsa,
+        .hvdb = hvdb,
+        .sources = rings,
+        .nsources = 1,
+        .oracle = &oracle,
+        .env = {.ctx = d, .now = env_now, .spend = env_spend, .delivery_cut = env_cut,
+                .handler_entry = env_entry},
+        .ledger_capacity = LEDGER_CAPACITY,
+        .model = cfg.model,
+    };
+    if (altinj_vcpu_init(&v, &vc) != 0) {
         snprintf(err, errlen, "fault run: out of memory");
         goto done;
     }

@@ -5,11 +5,13 @@
  * config: tests check exact outcomes, the table tool prints them, the stress mode repeats them
  * for hundreds of millions of events.
  *
- * Workload: bursts of 1..max_burst events, each an external interrupt, a #PF/#VC (exc share)
- * or a guest software event INTn/INT3/INTO (soft share); a delivery is cut (VMEXIT during
- * delivery, BUSY left set) with probability busy, at most max_cuts times in a row. The
- * poster's kick after each burst may be delayed (delay-kick): the guest keeps running, unaware,
- * and the clock moves on.
+ * Workload: bursts of 1..max_burst events, each an external interrupt posted through the
+ * doorbell, or an event the guest's own instruction raises: a #PF/#VC (exc share) or a
+ * software event INTn/INT3/INTO (soft share); a delivery of an interrupt or fault is cut
+ * (VMEXIT during delivery) with probability busy, at most max_cuts times in a row, and a
+ * software event only when the hypervisor forces it (softint-exitintinfo), so that the
+ * fault-free baseline is the same reference for every fault. The poster's kick after each burst may be
+ * delayed (delay-kick): the guest keeps running, unaware, and the clock moves on.
  */
 #ifndef ALTINJ_FAULT_RUN_H
 #define ALTINJ_FAULT_RUN_H
@@ -20,6 +22,7 @@
 
 #include "altinj_counters.h"
 #include "altinj_faults.h"
+#include "altinj_model.h"
 #include "altinj_oracle.h"
 #include "altinj_strategy.h"
 
@@ -34,6 +37,7 @@ struct altinj_fault_run_config {
     unsigned max_burst; /* default 8 */
     unsigned max_cuts;  /* default 2 */
     uint64_t gap_ns;    /* virtual time between bursts, default 20000 */
+    struct altinj_model model; /* premises (default: hardware BUSY, softint-copy rerun) */
 };
 
 /* Fills the defaults above into a zeroed config's zero fields. */
@@ -45,6 +49,7 @@ struct altinj_fault_run_result {
     struct altinj_oracle_verdict verdict;
     uint64_t posted;
     bool fatal;              /* ALTINJ_STEP_FATAL: the SVSM would panic */
+    const char *fatal_reason;
     bool stalled;            /* no progress for a whole burst: the guest waits forever */
     uint64_t latency_sum_ns; /* over handler entries on the vCPU's own CPU */
     uint64_t latency_max_ns;

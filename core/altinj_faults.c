@@ -9,9 +9,10 @@
  *   stolen: release store in altinj_faults_second_cpu_vmrun <-> acquire exchange in
  *     altinj_faults_reconcile (the vCPU thread then sees the theft as a completed delivery).
  *   hold_epoch: release stores in wrapped_on_entry / wrapped_pre_entry <-> acquire loads in
- *     altinj_faults_second_cpu_vmrun. Odd means the paravisor row holds BUSY (stored after its
- *     acquiring fetch_or, made even before its releasing fetch_and), so a VMRUN that saw the
- *     same odd epoch before and after it cannot have succeeded unless the lock is broken.
+ *     altinj_faults_second_cpu_vmrun. Odd means the SVSM works on the page: stored after the
+ *     policy's exit processing (COCONUT has cleared EFER.SVME by then, OpenHCL has taken BUSY)
+ *     and made even before its pre-entry writes (which set SVME or clear BUSY), so a VMRUN that
+ *     saw the same odd epoch before and after it succeeded inside that window.
  */
 #include "altinj_faults.h"
 
@@ -54,22 +55,33 @@ void altinj_faults_write_garbage(struct altinj_hvdb *db, uint64_t *rng)
     const uint64_t r = next(rng), r2 = next(rng);
     /* Only ORs into what posters also write, so a real post is never erased (withholding is a
      * denial of service no design prevents, altinj_faults.h). NoFurtherSignal is left out:
-     * setting it only suppresses the hypervisor's own kicks, which is delay-kick's business. */
+     * setting it only suppresses the hypervisor's own kicks, which is delay-kick's business;
+     * #MC pending is left out: COCONUT panics on it by design (process_pending_events), a
+     * denial of service the hypervisor always has. */
     atomic_fetch_or_explicit(&db->flags,
-                             (uint8_t)(r & (ALTINJ_HVDB_FLAG_NMI_PENDING |
-                                            ALTINJ_HVDB_FLAG_MC_PENDING | ALTINJ_HVDB_FLAGS_RESERVED)),
+                             (uint8_t)(r & (ALTINJ_HVDB_FLAG_NMI_PENDING | ALTINJ_HVDB_FLAGS_RESERVED)),
                              memory_order_relaxed);
     /* The VMPL0 vector: the model posts none, so any value here is foreign; half the draws
      * are below 32 (exception vectors, reserved for the doorbell). */
     const uint8_t vec = (uint8_t)((r >> 8) & 1 ? (r >> 16) % 32 : (r >> 16) & 0xFF);
     atomic_store_explicit(&db->vector, vec, memory_order_relaxed);
     atomic_store_explicit(&db->no_eoi_required, (uint8_t)(r >> 24), memory_order_relaxed);
-    const unsigned vmpl = (unsigned)((r >> 32) % ALTINJ_HVDB_NUM_VMPL);
-    atomic_fetch_or_explicit(&db->per_vmpl[vmpl].status, (uint32_t)r2, memory_order_relaxed);
-    atomic_fetch_or_explicit(&db->per_vmpl[vmpl].irr[(r >> 40) % 7], (uint32_t)(r2 >> 32),
-                             memory_order_relaxed);
-    atomic_fetch_or_explicit(&db->per_vmpl[vmpl].isr[(r >> 44) % 8], (uint32_t)(r2 >> 16),
-                             memory_order_relaxed);
+    struct altinj_hvdb_vmpl *d = &db->per_vmpl[(r >> 32) % ALTINJ_HVDB_NUM_VMPL];
+    /* A pending vector, level_sensitive and multiple_vectors only where no vector is pending:
+     * each would replace or hide a real single vector (COCONUT ignores pending_vector when
+     * multiple_vectors is set). relaxed: garbage carries no payload. */
+    uint32_t st = atomic_load_explicit(&d->status, memory_order_relaxed);
+    for (;;) {
+        const uint32_t keep = ALTINJ_HVDB_STATUS_PENDING_VECTOR | ALTINJ_HVDB_STATUS_LEVEL_SENSITIVE |
+                              ALTINJ_HVDB_STATUS_MULTIPLE_VECTORS;
+        const uint32_t add = (st & ALTINJ_HVDB_STATUS_PENDING_VECTOR) ? (uint32_t)r2 & ~keep
+                                                                      : (uint32_t)r2;
+        if (atomic_compare_exchange_weak_explicit(&d->status, &st, st | add, memory_order_relaxed,
+                                                  memory_order_relaxed))
+            break;
+    }
+    atomic_fetch_or_explicit(&d->irr[(r >> 40) % 7], (uint32_t)(r2 >> 32), memory_order_relaxed);
+    atomic_fetch_or_explicit(&d->isr[(r >> 44) % 8], (uint32_t)(r2 >> 16), memory_order_relaxed);
     /* release: the events bit is what makes the SVSM look; pairs with the acquire swap in
      * altinj_hvdb_take_events, like a real post. */
     atomic_fetch_or_explicit(&db->per_vmpl_events, (uint8_t)(r >> 48), memory_order_release);
@@ -106,16 +118,17 @@ static enum altinj_svsm_reason wrapped_hv_after_exit(struct altinj_vcpu *v)
     const bool cut = altinj_event_is_valid(v->exit_intinfo);
     if (fire(f, ALTINJ_FAULT_GARBAGE))
         altinj_faults_write_garbage(v->hvdb, &f->rng[ALTINJ_FAULT_GARBAGE]);
-    /* The processor left BUSY set: a second CPU's VMRUN must fail here in every design. */
+    /* Right after a cut exit: BUSY is set under the hardware premise, EFER.SVME is whatever
+     * the SVSM left before the guest ran (set). */
     if (cut && fire(f, ALTINJ_FAULT_DOUBLE_VMRUN))
         altinj_faults_second_cpu_vmrun(f, v->vmsa, true);
     if (cut && fire(f, ALTINJ_FAULT_OMIT_FLAG))
-        return ALTINJ_SVSM_NONE; /* no flag, no VMPL0 run: VMRUN will fail with VMEXIT_BUSY */
+        return ALTINJ_SVSM_NONE; /* no flag, no VMPL0 run: what VMRUN does now is the premise's */
 
     const uint64_t real = v->exit_intinfo;
     if (!cut && fire(f, ALTINJ_FAULT_SOFTINT_EXITINTINFO))
         v->exit_intinfo = fake_soft_event(&f->rng[ALTINJ_FAULT_SOFTINT_EXITINTINFO]);
-    enum altinj_svsm_reason why = f->base->hv_after_exit(v);
+    enum altinj_svsm_reason why = f->base->hv->after_exit(v);
     v->exit_intinfo = real; /* the lie lives in the hypervisor's decision only */
     if (why == ALTINJ_SVSM_HVDB_FLAG)
         f->flagged_once = true;
@@ -131,6 +144,13 @@ static enum altinj_svsm_reason wrapped_hv_after_exit(struct altinj_vcpu *v)
     return why;
 }
 
+static void wrapped_after_failed_vmrun(struct altinj_vcpu *v, uint64_t code)
+{
+    struct altinj_faults *f = v->faults;
+    if (f->base->hv->after_failed_vmrun)
+        f->base->hv->after_failed_vmrun(v, code);
+}
+
 static void set_hold_epoch(struct altinj_faults *f)
 {
     /* Only the vCPU thread writes hold_epoch. release: pairs with the acquire loads in
@@ -139,28 +159,26 @@ static void set_hold_epoch(struct altinj_faults *f)
     atomic_store_explicit(&f->hold_epoch, e + 1, memory_order_release);
 }
 
-static void wrapped_on_entry(struct altinj_vcpu *v, enum altinj_svsm_reason why)
+static void wrapped_on_entry(struct altinj_vcpu *v)
 {
     struct altinj_faults *f = v->faults;
     altinj_faults_reconcile(v);
-    if (f->base->svsm_on_entry)
-        f->base->svsm_on_entry(v, why);
-    if (v->svsm_holds_busy)
-        set_hold_epoch(f); /* odd: the hold has begun (after the row's acquiring fetch_or) */
+    f->base->svsm->on_entry(v);
+    set_hold_epoch(f); /* odd: the SVSM works on the page (after its exit processing) */
     if (fire(f, ALTINJ_FAULT_DOUBLE_VMRUN))
         altinj_faults_second_cpu_vmrun(f, v->vmsa, true);
 }
 
-static void wrapped_pre_entry(struct altinj_vcpu *v, enum altinj_svsm_reason why)
+static void wrapped_pre_entry(struct altinj_vcpu *v)
 {
     struct altinj_faults *f = v->faults;
     altinj_faults_reconcile(v);
-    if (fire(f, ALTINJ_FAULT_DOUBLE_VMRUN))
+    /* The launch is no exit the hypervisor handles: no opportunity there. */
+    if (!v->launching && fire(f, ALTINJ_FAULT_DOUBLE_VMRUN))
         altinj_faults_second_cpu_vmrun(f, v->vmsa, true);
     if (atomic_load_explicit(&f->hold_epoch, memory_order_relaxed) & 1)
-        set_hold_epoch(f); /* even: the hold ends (before the row's releasing fetch_and) */
-    if (f->base->svsm_pre_entry)
-        f->base->svsm_pre_entry(v, why);
+        set_hold_epoch(f); /* even: before the policy's last writes let the guest run */
+    f->base->svsm->pre_entry(v);
 }
 
 void altinj_faults_init(struct altinj_faults *f, const struct altinj_fault_spec *spec,
@@ -170,15 +188,22 @@ void altinj_faults_init(struct altinj_faults *f, const struct altinj_fault_spec 
     f->spec = *spec;
     f->base = base;
     f->wrapped = *base;
-    f->wrapped.hv_after_exit = wrapped_hv_after_exit;
-    f->wrapped.svsm_on_entry = wrapped_on_entry;
-    f->wrapped.svsm_pre_entry = wrapped_pre_entry;
+    f->wrapped_hv = *base->hv;
+    f->wrapped_hv.after_exit = wrapped_hv_after_exit;
+    f->wrapped_hv.after_failed_vmrun = wrapped_after_failed_vmrun;
+    f->wrapped_svsm = *base->svsm;
+    f->wrapped_svsm.on_entry = wrapped_on_entry;
+    f->wrapped_svsm.pre_entry = wrapped_pre_entry;
+    f->wrapped.hv = &f->wrapped_hv;
+    f->wrapped.svsm = &f->wrapped_svsm;
     seed_streams(f->rng, spec->has_seed ? spec->seed : seed, 0);
     atomic_init(&f->running, 0);
     atomic_init(&f->stolen, 0);
     atomic_init(&f->hold_epoch, 0);
     atomic_init(&f->dr_attempts, 0);
     atomic_init(&f->dr_prevented, 0);
+    atomic_init(&f->dr_prevented_busy, 0);
+    atomic_init(&f->dr_prevented_svme, 0);
     atomic_init(&f->dr_succeeded, 0);
     atomic_init(&f->dr_violations, 0);
     atomic_init(&f->dr_held_violations, 0);
@@ -198,6 +223,8 @@ void altinj_faults_counters(const struct altinj_faults *f, struct altinj_fault_c
     /* relaxed: read after the threads that wrote them were joined. */
     out->dr_attempts = atomic_load_explicit(&f->dr_attempts, memory_order_relaxed);
     out->dr_prevented = atomic_load_explicit(&f->dr_prevented, memory_order_relaxed);
+    out->dr_prevented_busy = atomic_load_explicit(&f->dr_prevented_busy, memory_order_relaxed);
+    out->dr_prevented_svme = atomic_load_explicit(&f->dr_prevented_svme, memory_order_relaxed);
     out->dr_succeeded = atomic_load_explicit(&f->dr_succeeded, memory_order_relaxed);
     out->dr_violations = atomic_load_explicit(&f->dr_violations, memory_order_relaxed);
     out->dr_held_violations = atomic_load_explicit(&f->dr_held_violations, memory_order_relaxed);
@@ -217,8 +244,10 @@ bool altinj_faults_second_cpu_vmrun(struct altinj_faults *f, struct altinj_vmsa 
     /* acquire: pairs with the release stores of hold_epoch (file comment). */
     const uint64_t e1 = atomic_load_explicit(&f->hold_epoch, memory_order_acquire);
     uint64_t injected;
-    if (altinj_hw_vmrun(vmsa, &injected) == ALTINJ_VMEXIT_BUSY) {
+    const uint64_t rc = altinj_hw_vmrun(vmsa, &injected);
+    if (rc != 0) {
         count(&f->dr_prevented);
+        count(rc == ALTINJ_VMEXIT_BUSY ? &f->dr_prevented_busy : &f->dr_prevented_svme);
         return false;
     }
     count(&f->dr_succeeded);
@@ -231,8 +260,8 @@ bool altinj_faults_second_cpu_vmrun(struct altinj_faults *f, struct altinj_vmsa 
         count(&f->dr_violations);
     if (injected)
         /* release: pairs with the acquire exchange in altinj_faults_reconcile. At most one
-         * event is in EVENTINJ at a time and the SVSM injects no other until this one is
-         * reconciled, so the slot never holds two. */
+         * event is in EVENTINJ at a time, and the owner reconciles before the SVSM looks at
+         * EVENTINJ again (wrapped_on_entry, wrapped_pre_entry, every VMRUN). */
         atomic_store_explicit(&f->stolen, injected, memory_order_release);
     if (hold)
         f->attacker_runs++;
@@ -240,6 +269,15 @@ bool altinj_faults_second_cpu_vmrun(struct altinj_faults *f, struct altinj_vmsa 
         /* release: the run ends; pairs with the acq_rel fetch_add of the next run. */
         atomic_fetch_sub_explicit(&f->running, 1, memory_order_release);
     return true;
+}
+
+static void stolen_entry(void *ctx, const struct altinj_irq *irq, uint32_t index)
+{
+    struct altinj_vcpu *v = ctx;
+    (void)index;
+    v->faults->stolen_deliveries++;
+    if (v->oracle)
+        altinj_oracle_deliver(v->oracle, irq->seq);
 }
 
 void altinj_faults_reconcile(struct altinj_vcpu *v)
@@ -252,17 +290,33 @@ void altinj_faults_reconcile(struct altinj_vcpu *v)
     const uint64_t raw = atomic_exchange_explicit(&f->stolen, 0, memory_order_acquire);
     if (raw == 0)
         return;
-    if (v->inflight_valid && raw == altinj_irq_eventinj(&v->inflight)) {
-        /* The guest took it on the second CPU: delivered once, on the wrong CPU. */
-        v->inflight_valid = false;
-        f->stolen_deliveries++;
-        if (v->oracle)
-            altinj_oracle_deliver(v->oracle, v->inflight.seq);
-    } else {
-        v->c.internal_errors++;
-        if (v->oracle)
-            altinj_oracle_spurious(v->oracle);
+    const uint64_t type = (raw & ALTINJ_EVENT_TYPE_MASK) >> ALTINJ_EVENT_TYPE_SHIFT;
+    struct altinj_guest *g = &v->guest;
+    if (type == ALTINJ_EVENT_EXCEPTION || type == ALTINJ_EVENT_SOFTINT) {
+        if (g->exc_pending && raw == altinj_irq_eventinj(&g->exc)) {
+            /* The guest handled its own event on the second CPU. */
+            g->exc_pending = false;
+            g->exc_cuts = 0;
+            f->stolen_deliveries++;
+            if (v->oracle)
+                altinj_oracle_deliver(v->oracle, g->exc.seq);
+            return;
+        }
+    } else if (type != ALTINJ_EVENT_NMI) {
+        /* An interrupt: its handler ran on the second CPU and ended with an EOI. */
+        uint32_t n;
+        if (altinj_ledger_deliver(&v->ledger, (uint8_t)(raw & ALTINJ_EVENT_VECTOR_MASK),
+                                  stolen_entry, v, &n) != ALTINJ_LEDGER_UNPRESENTED) {
+            if (g->caa.no_eoi_required)
+                g->caa.no_eoi_required = 0;
+            else
+                altinj_apic_guest_eoi(&v->apic, v->vmsa);
+            return;
+        }
     }
+    v->c.internal_errors++;
+    if (v->oracle)
+        altinj_oracle_spurious(v->oracle);
 }
 
 void altinj_faults_on_vmrun(struct altinj_vcpu *v)

@@ -20,30 +20,36 @@
  *   "faults 'garbage=0.1,omit-flag=2': 'omit-flag=2': rate must be in [0, 1]".
  *
  * FAULT        opportunity               what the hypervisor does
- * flag-no-busy each guest exit without   sets the option-A clear-BUSY flag (status bit 11 +
- *              EXITINTINFO.V             events bit, altinj_doorbell.h) and runs VMPL0 though
- *                                        no delivery was interrupted: a lie
- * omit-flag    each exit with            skips whatever it owes the row: the flag (hvdb-flag)
- *              EXITINTINFO.V             and the VMPL0 run (hvdb-flag, unconditional,
- *                                        paravisor); reactive owes nothing, so no effect
- * garbage      each exit and each post   ORs random bits into the doorbell's flags, events,
- *                                        per-VMPL status and irr words of every VMPL, and
- *                                        stores a random byte (often < 32) into the VMPL0
- *                                        vector: only ORs, so it never erases a real post
+ * flag-no-busy each guest exit without   sets the option-A clear-BUSY flag (status bit 11 of
+ *              EXITINTINFO.V             per_vmpl[1] + events bit 1, altinj_doorbell.h) and runs
+ *                                        VMPL0 though no delivery was interrupted: a lie
+ * omit-flag    each exit with            skips whatever its policy owes after it: the flag
+ *              EXITINTINFO.V             (flag) and the VMPL0 run (flag, exitintinfo,
+ *                                        every-exit); the never policy owes nothing, so no effect
+ * garbage      each exit and each post   writes random bits into the doorbell: flags (not #MC,
+ *                                        which COCONUT panics on by design, and not
+ *                                        NoFurtherSignal), events of every VMPL, per-VMPL status
+ *                                        (pending_vector, level_sensitive, multiple_vectors,
+ *                                        vector_31, reserved bits including the option-A one)
+ *                                        and irr/isr words, and a VMPL0 vector (often < 32); it
+ *                                        never erases a real post: bits are only ORed, and a
+ *                                        pending vector, level or multiple bit only where no
+ *                                        vector is pending
  * stale-flag   each exit and each post   replays the option-A flag after it was consumed
  *                                        (asynchronously, from a poster CPU, so it can land
  *                                        while the SVSM is consuming)
  * double-vmrun each exit with            VMRUN of the same VMSA from a second CPU at three
- *              EXITINTINFO.V, each       points: the hypervisor's exit handling of a cut exit
- *              SVSM entry and return     (BUSY set by the processor), the SVSM's entry (after
- *                                        the row's on-entry work) and the SVSM's return
- *                                        (before the row's pre-entry work)
+ *              EXITINTINFO.V, each       points: the hypervisor's exit handling of a cut exit,
+ *              SVSM entry and return     the SVSM's entry (after the policy's exit processing)
+ *                                        and the SVSM's return (before its pre-entry work); it
+ *                                        fails on BUSY (VMEXIT_BUSY) or EFER.SVME clear
+ *                                        (VMEXIT_INVALID), counted apart
  * softint-     each exit; each delivery  (a) shows a software interrupt / #BP / #OF in its own
- * exitintinfo  of a guest INTn/INT3/INTO VMCB view of EXITINTINFO, so the row acts on an event
- *                                        that does not exist; (b) forces a VMEXIT during the
- *                                        delivery of a guest software event, so the real
+ * exitintinfo  of a guest INTn/INT3/INTO VMCB view of EXITINTINFO, so the policy acts on an
+ *                                        event that does not exist; (b) forces a VMEXIT during
+ *                                        the delivery of a guest software event, so the real
  *                                        EXITINTINFO (written by the processor) holds INTn or
- *                                        vector 3/4, which the SVSM must not re-inject
+ *                                        vector 3/4
  * delay-kick   each post                 holds the kick (IPI) back for DURATION
  *
  * What the model cannot represent (stated in the report too):
@@ -116,10 +122,12 @@ struct altinj_fault_counters {
     uint64_t kick_delay_ns;              /* total extra kick delay asked for */
     uint64_t stolen_deliveries;          /* events a second-CPU VMRUN took out of EVENTINJ */
     uint64_t dr_attempts;                /* second-CPU VMRUN attempts */
-    uint64_t dr_prevented;               /* of which failed with VMEXIT_BUSY */
+    uint64_t dr_prevented;               /* of which failed (either reason) */
+    uint64_t dr_prevented_busy;          /*   with VMEXIT_BUSY (BUSY set) */
+    uint64_t dr_prevented_svme;          /*   with VMEXIT_INVALID (EFER.SVME clear) */
     uint64_t dr_succeeded;               /* of which entered the guest */
     uint64_t dr_violations;              /* VMRUNs that found the VMSA already executing */
-    uint64_t dr_held_violations;         /* succeeded inside the paravisor's BUSY hold */
+    uint64_t dr_held_violations;         /* succeeded while the SVSM worked on the page */
 };
 
 /* Per-vCPU fault state. Fields below the line are shared with a hammering thread. */
@@ -127,6 +135,8 @@ struct altinj_faults {
     struct altinj_fault_spec spec;
     const struct altinj_strategy *base;
     struct altinj_strategy wrapped;       /* base with hooks that apply the faults */
+    struct altinj_hv_policy wrapped_hv;
+    struct altinj_svsm_policy wrapped_svsm;
     struct altinj_vcpu *vcpu;             /* set by altinj_faults_attach */
     uint64_t rng[ALTINJ_FAULT__COUNT];
     uint64_t fired[ALTINJ_FAULT__COUNT];  /* vCPU thread */
@@ -137,14 +147,16 @@ struct altinj_faults {
     /* ---- shared ---- */
     _Atomic uint32_t running;             /* CPUs executing this VMSA now (model only) */
     _Atomic uint64_t stolen;              /* EVENTINJ value a second CPU took, unreconciled */
-    _Atomic uint64_t hold_epoch;          /* odd: the SVSM holds BUSY (paravisor hold) */
-    _Atomic uint64_t dr_attempts, dr_prevented, dr_succeeded, dr_violations, dr_held_violations;
+    _Atomic uint64_t hold_epoch;          /* odd: the SVSM works on the page (between its exit
+                                             processing and its pre-entry writes) */
+    _Atomic uint64_t dr_attempts, dr_prevented, dr_prevented_busy, dr_prevented_svme,
+        dr_succeeded, dr_violations, dr_held_violations;
 };
 
 /* Builds the wrapped row for `base`. seed: the run's seed (the spec's seed= wins). */
 void altinj_faults_init(struct altinj_faults *f, const struct altinj_fault_spec *spec,
                         const struct altinj_strategy *base, uint64_t seed);
-/* The row to pass to altinj_vcpu_init: same name and policy as base, faults applied. */
+/* The row to pass to altinj_vcpu_init: same name and policies as base, faults applied. */
 static inline const struct altinj_strategy *altinj_faults_strategy(const struct altinj_faults *f)
 {
     return &f->wrapped;
@@ -166,7 +178,8 @@ void altinj_faults_on_exit(struct altinj_vcpu *v);
  * (softint-exitintinfo, for guest INTn/INT3/INTO only). */
 bool altinj_faults_force_cut(struct altinj_faults *f, const struct altinj_irq *irq);
 /* Takes a stolen event back into the books (vCPU thread): the guest saw it on the second CPU,
- * so the oracle counts it delivered and the SVSM's in-flight slot is freed. Call before
+ * so the oracle counts what it carried delivered, and its handler's EOI is done at once (lazy
+ * if the SVSM offered it, else as the SVSM would serve the explicit EOI request). Call before
  * reading the verdict; the world loop calls it on every VMRUN. */
 void altinj_faults_reconcile(struct altinj_vcpu *v);
 

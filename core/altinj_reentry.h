@@ -1,22 +1,29 @@
 /*
- * The lock-free re-entry path of the SVSM (VMPL0) for a guest VMSA under Alternate Injection.
+ * The SVSM's re-entry primitives on the guest VMSA under Alternate Injection: the steps the
+ * shipping code takes between an exit and the next entry, one inline function each, so that the
+ * strategy rows (altinj_policy_svsm.c) and the microbenchmarks (bench/micro) run the same
+ * instructions.
  *
- * BUSY (VIntrCtrl bit 63) is two things at once (DOMAIN.md section 5): the hardware's "not
- * runnable" mark after an exit that interrupted event delivery, and the SVSM's lock on the page,
- * which keeps the untrusted hypervisor from running the VMSA on another CPU while the SVSM edits
- * it (OpenHCL's test-and-set after every exit). The path is therefore:
- *   check BUSY -> take it (atomic test-and-set) -> move EXITINTINFO to EVENTINJ (with the
- *   exclusions real code makes) and clear EXITINTINFO -> release BUSY before entry,
- * so that an interrupted event is re-injected exactly once: never lost, never injected twice.
+ * Two locks exist in the shipping code, on different fields:
+ *   COCONUT-SVSM (kernel/src/vmm/execloop.rs, f4bc4bcd): EFER.SVME. `vmsa.disable()` clears it
+ *     on every return to VMPL0 and `vmsa.enable()` sets it just before switching back, so while
+ *     VMPL0 works on the page a VMRUN of it fails with VMEXIT_INVALID. BUSY is only cleared
+ *     (ai_handle_intercepts, a plain read-modify-write).
+ *   OpenHCL (openhcl/virt_mshv_vtl/src/processor/snp/mod.rs run_vp_snp, openvmm 1488a37b): BUSY.
+ *     An atomic test-and-set after every exit (guest_busy_bit_test_and_set), held until the
+ *     unconditional clear before the next entry, so a VMRUN meanwhile fails with VMEXIT_BUSY.
  *
  * Ordering partners:
- *   altinj_busy_acquire (acquire)  <-> altinj_hw_vmexit_in_delivery (release): sees EXITINTINFO.
- *   altinj_busy_release (release)  <-> altinj_hw_vmrun (acquire): VMRUN sees EVENTINJ.
- *   altinj_busy_release (release)  <-> altinj_busy_acquire (acquire) of the next holder.
- * All other VMSA accesses in this file happen with BUSY held and are relaxed.
+ *   altinj_svme_enable / altinj_busy_clear (release stores, the last writes before the guest may
+ *     run) <-> the acquire loads of EFER and VIntrCtrl in altinj_hw_vmrun: VMRUN sees EVENTINJ
+ *     and V_IRQ as the SVSM left them.
+ *   altinj_busy_test_and_set (acquire RMW) <-> altinj_hw_vmexit_in_delivery's release fetch_or
+ *     (hardware premise) and altinj_busy_clear of the previous pass.
+ * The other VMSA accesses happen while the SVSM holds the page (SVME clear or BUSY held) on the
+ * vCPU's own CPU and are relaxed.
  *
- * Single owner: one SVSM thread owns a given guest VMSA (as in COCONUT-SVSM and OpenHCL, where
- * each guest vCPU has one VMPL0 vCPU). BUSY excludes the hypervisor, not other SVSM threads.
+ * Single owner: one SVSM thread owns a given guest VMSA (in COCONUT-SVSM and OpenHCL each guest
+ * vCPU has one VMPL0 vCPU). The locks exclude the hypervisor, not other SVSM threads.
  */
 #ifndef ALTINJ_REENTRY_H
 #define ALTINJ_REENTRY_H
@@ -28,118 +35,118 @@
 #include "altinj_vintr.h"
 #include "altinj_vmsa.h"
 
-enum altinj_fixup {
-    ALTINJ_FIXUP_NONE = 0,    /* EXITINTINFO.V clear: no delivery was interrupted */
-    ALTINJ_FIXUP_REINJECTED,  /* EXITINTINFO copied into EVENTINJ, EXITINTINFO cleared */
-    ALTINJ_FIXUP_REGENERATED, /* INTn or #BP/#OF: not re-injected (no instruction length);
-                                 EXITINTINFO cleared, the guest re-executes the instruction */
-    ALTINJ_FIXUP_REJECTED,    /* reserved bits or an undefined type: corrupt, dropped, cleared */
-    ALTINJ_FIXUP_CONFLICT,    /* EVENTINJ already valid: a broken invariant; nothing changed */
-};
+/* ---- COCONUT-SVSM ---- */
 
-/* Takes BUSY with an atomic test-and-set (fetch_or, acquire) and returns VIntrCtrl as it was:
- * BUSY set in the result means the hardware (or an earlier holder) had already marked the page.
- * Either way the caller now holds BUSY and must call altinj_busy_release. */
-static inline uint64_t altinj_busy_acquire(struct altinj_vmsa *vmsa)
+/* vmsa.disable(): EFER &= ~SVME. A plain read-modify-write in COCONUT; relaxed here: the page is
+ * the SVSM's own on this CPU, and nothing published depends on this store's order. */
+static inline void altinj_svme_disable(struct altinj_vmsa *vmsa)
 {
-    /* acquire: pairs with the release in altinj_hw_vmexit_in_delivery and altinj_busy_release. */
-    return atomic_fetch_or_explicit(&vmsa->vintr_ctrl, ALTINJ_VINTR_BUSY, memory_order_acquire);
+    const uint64_t e = altinj_vmsa_load(vmsa, ALTINJ_VF_EFER, memory_order_relaxed);
+    altinj_vmsa_store(vmsa, ALTINJ_VF_EFER, ALTINJ_VW_SVSM, e & ~ALTINJ_EFER_SVME,
+                      memory_order_relaxed);
 }
 
-/* Clears BUSY, publishing every VMSA write made while it was held. A plain release store, not
- * a second locked RMW: while BUSY is held nobody else writes VIntrCtrl (the processor cannot
- * run the page, the hypervisor cannot write an encrypted VMSA, and one SVSM thread owns it),
- * so the value loaded here is still current when it is stored back. */
-static inline void altinj_busy_release(struct altinj_vmsa *vmsa)
+/* vmsa.enable(): EFER |= SVME, COCONUT's last write before the switch to the guest.
+ * release: pairs with the acquire load of EFER in altinj_hw_vmrun. */
+static inline void altinj_svme_enable(struct altinj_vmsa *vmsa)
 {
-    /* relaxed: our own last write (the acquire RMW that took BUSY) or a value only we change. */
-    const uint64_t v = atomic_load_explicit(&vmsa->vintr_ctrl, memory_order_relaxed);
-    /* release: pairs with the acquire load in altinj_hw_vmrun and altinj_busy_acquire. */
-    atomic_store_explicit(&vmsa->vintr_ctrl, v & ~ALTINJ_VINTR_BUSY, memory_order_release);
+    const uint64_t e = altinj_vmsa_load(vmsa, ALTINJ_VF_EFER, memory_order_relaxed);
+    altinj_vmsa_store(vmsa, ALTINJ_VF_EFER, ALTINJ_VW_SVSM, e | ALTINJ_EFER_SVME,
+                      memory_order_release);
 }
 
-/* The cheap pre-entry test: a relaxed load of VIntrCtrl. With Alternate Injection the hardware
- * sets BUSY whenever it leaves EXITINTINFO valid, so one load answers "is there anything to
- * repair". Relaxed is enough: a true result is confirmed under altinj_busy_acquire. */
+/* Clears BUSY with a load and a store (COCONUT `vintr_ctrl.set_busy(false)`, OpenHCL
+ * `set_guest_busy(false)`: plain read-modify-writes of the VMSA field). Only the SVSM writes
+ * VIntrCtrl while it holds the page, so the value loaded is current when stored back.
+ * release: pairs with the acquire load of VIntrCtrl in altinj_hw_vmrun and in
+ * altinj_busy_test_and_set of the next pass. */
+static inline void altinj_busy_clear(struct altinj_vmsa *vmsa)
+{
+    const uint64_t v = altinj_vmsa_load(vmsa, ALTINJ_VF_VINTR_CTRL, memory_order_relaxed);
+    altinj_vmsa_store(vmsa, ALTINJ_VF_VINTR_CTRL, ALTINJ_VW_SVSM, v & ~ALTINJ_VINTR_BUSY,
+                      memory_order_release);
+}
+
+/* The cheap test: a relaxed load of VIntrCtrl. */
 static inline bool altinj_busy_peek(struct altinj_vmsa *vmsa)
 {
-    return altinj_vintr_busy(atomic_load_explicit(&vmsa->vintr_ctrl, memory_order_relaxed));
+    return altinj_vintr_busy(altinj_vmsa_load(vmsa, ALTINJ_VF_VINTR_CTRL, memory_order_relaxed));
 }
 
-/* The rare outcomes of altinj_reentry_fixup (INTn/#BP/#OF, corrupt values), out of line. */
-enum altinj_fixup altinj_reentry_fixup_slow(struct altinj_vmsa *vmsa, uint64_t info);
-
-/* With BUSY held: moves EXITINTINFO into EVENTINJ per altinj_event_reinjectable, and clears
- * EXITINTINFO unless the result is CONFLICT. *event receives the EXITINTINFO value found.
- * The re-injection itself is inline: it is the path every BUSY event takes. */
-static inline enum altinj_fixup altinj_reentry_fixup(struct altinj_vmsa *vmsa, uint64_t *event)
-{
-    /* relaxed throughout: BUSY is held (acquired), and its release publishes these. */
-    const uint64_t info = atomic_load_explicit(&vmsa->guest_exitintinfo, memory_order_relaxed);
-    *event = info;
-    if (!altinj_event_is_valid(info))
-        return ALTINJ_FIXUP_NONE;
-    if (altinj_event_is_valid(atomic_load_explicit(&vmsa->event_inj, memory_order_relaxed)))
-        return ALTINJ_FIXUP_CONFLICT;
-    if (!altinj_event_reinjectable(info))
-        return altinj_reentry_fixup_slow(vmsa, info);
-    atomic_store_explicit(&vmsa->event_inj, info, memory_order_relaxed);
-    /* Cleared so a later pass cannot inject it a second time (OpenHCL does the same). */
-    atomic_store_explicit(&vmsa->guest_exitintinfo, 0, memory_order_relaxed);
-    return ALTINJ_FIXUP_REINJECTED;
-}
-
-struct altinj_reentry_result {
-    bool acted;             /* false: common path, one relaxed load and nothing else */
-    bool was_busy;          /* BUSY was set when taken */
-    enum altinj_fixup fixup;
-    uint64_t event;         /* EXITINTINFO as found */
+/* What ai_handle_intercepts did. */
+struct altinj_ai_result {
+    uint64_t exitintinfo;   /* as found */
+    bool copied;            /* EXITINTINFO.V: copied into EVENTINJ */
+    bool was_busy;          /* BUSY was set, and is now clear */
 };
 
-/* Take, fix up, release. For callers that were told the page is BUSY (VMEXIT_BUSY, a doorbell
- * flag) and must act on the truth, not on the hint. On return BUSY is clear unless the result
- * is CONFLICT, which leaves the page BUSY so the guest cannot run on a broken state. Inline:
- * as a call returning the result through memory it cost twice the locked RMW it wraps. */
-static inline struct altinj_reentry_result altinj_reentry_repair(struct altinj_vmsa *vmsa)
+/*
+ * COCONUT-SVSM PerCpu::ai_handle_intercepts (kernel/src/cpu/percpu.rs, f4bc4bcd), in its order:
+ * read EXITINTINFO; if V, write it into EVENTINJ (no filter for software events, EXITINTINFO
+ * left as it is); then if BUSY, clear it. `reinject` false is svsm PR #881's bug (the copy
+ * missing: "interrupts disappear"), for the mutant row only.
+ */
+static inline struct altinj_ai_result altinj_ai_handle_intercepts(struct altinj_vmsa *vmsa,
+                                                                  bool reinject)
 {
-    struct altinj_reentry_result r = {.acted = true};
-    r.was_busy = altinj_vintr_busy(altinj_busy_acquire(vmsa));
-    r.fixup = altinj_reentry_fixup(vmsa, &r.event);
-    if (r.fixup != ALTINJ_FIXUP_CONFLICT)
-        altinj_busy_release(vmsa);
+    struct altinj_ai_result r = {
+        .exitintinfo = altinj_vmsa_load(vmsa, ALTINJ_VF_EXITINTINFO, memory_order_relaxed)};
+    if (reinject && altinj_event_is_valid(r.exitintinfo)) {
+        altinj_vmsa_store(vmsa, ALTINJ_VF_EVENT_INJ, ALTINJ_VW_SVSM, r.exitintinfo,
+                          memory_order_relaxed);
+        r.copied = true;
+    }
+    /* One load, one store, as COCONUT does it: `let mut vintr_ctrl = vmsa.vintr_ctrl; if
+     * vintr_ctrl.busy() { vintr_ctrl.set_busy(false); vmsa.vintr_ctrl = vintr_ctrl; }`.
+     * release: pairs with the acquire load of VIntrCtrl in altinj_hw_vmrun. */
+    const uint64_t v = altinj_vmsa_load(vmsa, ALTINJ_VF_VINTR_CTRL, memory_order_relaxed);
+    if (altinj_vintr_busy(v)) {
+        altinj_vmsa_store(vmsa, ALTINJ_VF_VINTR_CTRL, ALTINJ_VW_SVSM, v & ~ALTINJ_VINTR_BUSY,
+                          memory_order_release);
+        r.was_busy = true;
+    }
     return r;
 }
 
-/* The whole tuned path for a guest entry: peek; if BUSY, altinj_reentry_repair. Inline so the
- * common path (not BUSY) is one relaxed load and a branch at the call site, not a call. */
-static inline struct altinj_reentry_result altinj_reentry_repair_if_busy(struct altinj_vmsa *vmsa)
+/* ---- OpenHCL ---- */
+
+/* guest_busy_bit_test_and_set: an atomic fetch_or of BUSY; returns whether it was set.
+ * acquire: pairs with the release fetch_or in altinj_hw_vmexit_in_delivery and the release
+ * store in altinj_busy_clear (the previous holder's). */
+static inline bool altinj_busy_test_and_set(struct altinj_vmsa *vmsa)
 {
-    if (!altinj_busy_peek(vmsa))
-        return (struct altinj_reentry_result){.acted = false};
-    return altinj_reentry_repair(vmsa);
+    return altinj_vintr_busy(altinj_vmsa_or(vmsa, ALTINJ_VF_VINTR_CTRL, ALTINJ_VW_SVSM,
+                                            ALTINJ_VINTR_BUSY, memory_order_acquire));
 }
 
-enum altinj_inject {
-    ALTINJ_INJECT_DONE = 0,    /* written to EVENTINJ */
-    ALTINJ_INJECT_SLOT_BUSY,   /* EVENTINJ holds an event (possibly just re-injected): retry later */
-    ALTINJ_INJECT_BACKED_OFF,  /* the hardware had left the page BUSY and the caller asked not to
-                                  repair: BUSY is left set exactly as found, nothing written */
+enum altinj_openhcl_reinject {
+    ALTINJ_OH_NONE = 0,      /* EXITINTINFO.V clear */
+    ALTINJ_OH_REINJECTED,    /* copied into EVENTINJ, EXITINTINFO cleared */
+    ALTINJ_OH_LEFT_TO_GUEST, /* INTn or #BP/#OF: not re-injected (the guest re-executes the
+                                instruction), EXITINTINFO cleared */
 };
 
-/* What altinj_reentry_inject does when it finds the page BUSY from an interrupted delivery. */
-enum altinj_busy_policy {
-    ALTINJ_BUSY_REPAIR = 0,   /* repair it on the way (the SVSM read BUSY anyway to lock) */
-    ALTINJ_BUSY_BACK_OFF,     /* leave it for the VMEXIT_BUSY path (the reactive design) */
-};
-
-/* With BUSY already held by the caller: writes EVENTINJ if it is free. */
-enum altinj_inject altinj_reentry_inject_held(struct altinj_vmsa *vmsa, uint64_t event);
-
-/* Injects a new event (EVENTINJ format, V=1) under BUSY: take; if the hardware had left BUSY
- * set, either repair first (the interrupted event goes before the new one, and *repair tells
- * what was done) or back off, per `policy`; write EVENTINJ if it is free; release. */
-enum altinj_inject altinj_reentry_inject(struct altinj_vmsa *vmsa, uint64_t event,
-                                         enum altinj_busy_policy policy,
-                                         struct altinj_reentry_result *repair);
+/*
+ * run_vp_snp's Alternate Injection block after the test-and-set: if EXITINTINFO.V, inject it
+ * unless it is a software interrupt (type 4) or exception 3/4 (#BP/#OF: "hardware does not
+ * provide instruction length in this case so it's impossible to directly re-inject a software
+ * event"), then clear EXITINTINFO "so that it is not examined again on a subsequent reentry".
+ * Every other type is injected as found ("TODO SNP: Handle ICEBP").
+ */
+static inline enum altinj_openhcl_reinject altinj_openhcl_reinject(struct altinj_vmsa *vmsa)
+{
+    const uint64_t info = altinj_vmsa_load(vmsa, ALTINJ_VF_EXITINTINFO, memory_order_relaxed);
+    if (!altinj_event_is_valid(info))
+        return ALTINJ_OH_NONE;
+    const uint64_t type = (info & ALTINJ_EVENT_TYPE_MASK) >> ALTINJ_EVENT_TYPE_SHIFT;
+    const uint64_t vector = info & ALTINJ_EVENT_VECTOR_MASK;
+    const bool software = type == ALTINJ_EVENT_SOFTINT ||
+                          (type == ALTINJ_EVENT_EXCEPTION &&
+                           (vector == ALTINJ_VEC_BP || vector == ALTINJ_VEC_OF));
+    if (!software)
+        altinj_vmsa_store(vmsa, ALTINJ_VF_EVENT_INJ, ALTINJ_VW_SVSM, info, memory_order_relaxed);
+    altinj_vmsa_store(vmsa, ALTINJ_VF_EXITINTINFO, ALTINJ_VW_SVSM, 0, memory_order_relaxed);
+    return software ? ALTINJ_OH_LEFT_TO_GUEST : ALTINJ_OH_REINJECTED;
+}
 
 #endif

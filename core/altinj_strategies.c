@@ -1,161 +1,170 @@
 /*
- * The strategy rows. Each function is one side of one design, nothing more; what the designs
- * share is in altinj_vcpu.c.
+ * The strategy rows (altinj_strategy.h): named rows, test-only mutants, and every
+ * hypervisor x SVSM composition under its `HV+SVSM` name.
  */
+#include <stdio.h>
 #include <string.h>
 
-#include "altinj_event.h"
 #include "altinj_strategy.h"
-#include "altinj_vcpu.h"
 
-/* ---- reactive: the hypervisor never looks; VMRUN fails with VMEXIT_BUSY, the SVSM repairs.
- * (Jon Lange's reply in the seed thread.) Injection backs off from a BUSY page so the repair
- * happens on exactly one path, the failed VMRUN. */
-static enum altinj_svsm_reason reactive_hv_after_exit(struct altinj_vcpu *v)
-{
-    (void)v;
-    return ALTINJ_SVSM_NONE;
-}
-
-/* ---- hvdb-flag (option A): the hypervisor sees EXITINTINFO.V=1, sets the proposed flag in the
- * doorbell page (ASSUMPTION in altinj_doorbell.h) and runs VMPL0 at once. The SVSM acts on the
- * flag but confirms BUSY on the page itself; a missing flag falls back to VMEXIT_BUSY. */
-static enum altinj_svsm_reason hvdb_flag_hv_after_exit(struct altinj_vcpu *v)
-{
-    if (!altinj_event_is_valid(v->exit_intinfo))
-        return ALTINJ_SVSM_NONE;
-    altinj_hvdb_signal_clear_busy(v->hvdb, ALTINJ_GUEST_VMPL);
-    v->c.doorbell_writes++;
-    return ALTINJ_SVSM_HVDB_FLAG;
-}
-
-static void hvdb_flag_svsm_on_entry(struct altinj_vcpu *v, enum altinj_svsm_reason why)
-{
-    (void)why;
-    /* Common path: one relaxed load of the doorbell status line. */
-    if (!altinj_hvdb_peek_clear_busy(v->hvdb, ALTINJ_GUEST_VMPL))
-        return;
-    v->c.doorbell_reads++;
-    if (!altinj_hvdb_take_clear_busy(v->hvdb, ALTINJ_GUEST_VMPL))
-        return;
-    v->c.hvdb_flags_seen++;
-    /* Never trust the flag alone: the repair takes BUSY and reads EXITINTINFO from the page. */
-    const struct altinj_reentry_result r = altinj_reentry_repair(v->vmsa);
-    if (!r.was_busy)
-        v->c.hvdb_flags_spurious++;
-    altinj_vcpu_note_repair(v, &r);
-}
-
-/* ---- unconditional (option B, COCONUT-SVSM): the hypervisor runs VMPL0 when it sees
- * EXITINTINFO.V=1; the SVSM checks BUSY before every guest entry it makes. */
-static enum altinj_svsm_reason unconditional_hv_after_exit(struct altinj_vcpu *v)
-{
-    return altinj_event_is_valid(v->exit_intinfo) ? ALTINJ_SVSM_EXITINTINFO : ALTINJ_SVSM_NONE;
-}
-
-static void unconditional_svsm_on_entry(struct altinj_vcpu *v, enum altinj_svsm_reason why)
-{
-    (void)why;
-    const struct altinj_reentry_result r = altinj_reentry_repair_if_busy(v->vmsa);
-    altinj_vcpu_note_repair(v, &r);
-}
-
-/* ---- paravisor (OpenHCL run_vp_snp): every exit goes to VMPL0, which takes BUSY with a
- * test-and-set at once (so the hypervisor cannot run the page elsewhere meanwhile), re-injects,
- * and clears BUSY unconditionally before entry. */
-static enum altinj_svsm_reason paravisor_hv_after_exit(struct altinj_vcpu *v)
-{
-    (void)v;
-    return ALTINJ_SVSM_EVERY_EXIT;
-}
-
-static void paravisor_svsm_on_entry(struct altinj_vcpu *v, enum altinj_svsm_reason why)
-{
-    (void)why;
-    struct altinj_reentry_result r = {.acted = true};
-    r.was_busy = altinj_vintr_busy(altinj_busy_acquire(v->vmsa));
-    v->svsm_holds_busy = true;
-    if (r.was_busy)
-        v->c.guest_busy++;
-    r.fixup = altinj_reentry_fixup(v->vmsa, &r.event);
-    altinj_vcpu_note_repair(v, &r);
-}
-
-static void paravisor_svsm_pre_entry(struct altinj_vcpu *v, enum altinj_svsm_reason why)
-{
-    (void)why;
-    if (!v->svsm_holds_busy)
-        return;
-    /* A CONFLICT leaves the state broken: keep the page BUSY so it cannot run. */
-    v->svsm_holds_busy = false;
-    if (altinj_event_is_valid(atomic_load_explicit(&v->vmsa->guest_exitintinfo,
-                                                   memory_order_relaxed)))
-        return;
-    altinj_busy_release(v->vmsa);
-}
-
-static const struct altinj_strategy strategies[] = {
+static const struct altinj_strategy named[] = {
     {
         .name = "reactive",
-        .summary = "hypervisor ignores EXITINTINFO; VMEXIT_BUSY makes it run the SVSM, which "
-                   "repairs",
-        .hv_after_exit = reactive_hv_after_exit,
-        .on_busy_inject = ALTINJ_BUSY_BACK_OFF,
+        .summary = "hypervisor never looks and runs VMPL0 on VMEXIT_BUSY; the SVSM re-injects "
+                   "from EXITINTINFO and clears BUSY on every pass (never+coconut)",
+        .source = "svsm-devel 2025-04-15 (Jon Lange's reply) for the hypervisor; "
+                  "coconut-svsm/svsm f4bc4bcd kernel/src/vmm/execloop.rs enter_guest and "
+                  "kernel/src/cpu/percpu.rs ai_handle_intercepts for the SVSM",
+        .hv = &altinj_hv_never,
+        .svsm = &altinj_svsm_coconut,
     },
     {
         .name = "hvdb-flag",
-        .summary = "hypervisor sets a clear-BUSY flag in the #HV doorbell page and runs the SVSM; "
-                   "the SVSM confirms BUSY itself",
-        .hv_after_exit = hvdb_flag_hv_after_exit,
-        .svsm_on_entry = hvdb_flag_svsm_on_entry,
-        .on_busy_inject = ALTINJ_BUSY_REPAIR,
+        .summary = "hypervisor sets a clear-BUSY flag in the #HV doorbell page and runs VMPL0; "
+                   "the SVSM repairs from the VMSA only when the flag is set (flag+flag-only)",
+        .source = "svsm-devel 2025-04-15 option A; flag encoding ASSUMPTION (per_vmpl[1].status "
+                  "bit 11 + per_vmpl_events bit 1); SVSM on coconut-svsm/svsm f4bc4bcd execloop.rs",
+        .hv = &altinj_hv_flag,
+        .svsm = &altinj_svsm_flag_only,
     },
     {
         .name = "unconditional",
-        .summary = "SVSM checks and clears BUSY before every guest entry (COCONUT-SVSM)",
-        .hv_after_exit = unconditional_hv_after_exit,
-        .svsm_on_entry = unconditional_svsm_on_entry,
-        .on_busy_inject = ALTINJ_BUSY_REPAIR,
+        .summary = "COCONUT-SVSM as it ships: EFER.SVME lock, EXITINTINFO copied into EVENTINJ "
+                   "and BUSY cleared on every pass; hypervisor runs VMPL0 when EXITINTINFO.V=1 "
+                   "(exitintinfo+coconut)",
+        .source = "coconut-svsm/svsm f4bc4bcd: kernel/src/vmm/execloop.rs enter_guest, "
+                  "kernel/src/cpu/percpu.rs ai_handle_intercepts, kernel/src/cpu/apic.rs "
+                  "present_interrupts; hypervisor per svsm-devel 2025-04-15 (AMD)",
+        .hv = &altinj_hv_exitintinfo,
+        .svsm = &altinj_svsm_coconut,
     },
     {
         .name = "paravisor",
-        .summary = "every exit goes to VMPL0, which test-and-sets BUSY and clears it before entry "
-                   "(OpenHCL)",
-        .hv_after_exit = paravisor_hv_after_exit,
-        .svsm_on_entry = paravisor_svsm_on_entry,
-        .svsm_pre_entry = paravisor_svsm_pre_entry,
-        .on_busy_inject = ALTINJ_BUSY_REPAIR,
+        .summary = "OpenHCL as it ships: every exit to VTL2, BUSY test-and-set after each exit, "
+                   "re-inject unless INTn/#BP/#OF, V_IRQ delivery, BUSY cleared before entry "
+                   "(every-exit+openhcl)",
+        .source = "microsoft/openvmm 1488a37b: openhcl/virt_mshv_vtl/src/processor/snp/mod.rs "
+                  "init_vmsa, run_vp_snp, poll_apic, handle_interrupt",
+        .hv = &altinj_hv_every_exit,
+        .svsm = &altinj_svsm_openhcl,
     },
 };
 
+static const struct altinj_strategy mutants[] = {
+    {
+        .name = "mutant-pr881",
+        .summary = "MUTANT (test only): COCONUT's pass without the EXITINTINFO copy",
+        .source = "coconut-svsm/svsm PR #881 'cpu: Make sure interrupts do not disappear'",
+        .hv = &altinj_hv_exitintinfo,
+        .svsm = &altinj_svsm_coconut_pr881,
+        .mutant = true,
+        .expect = "lost",
+        .needs = "busy > 0",
+    },
+    {
+        .name = "mutant-pr1064",
+        .summary = "MUTANT (test only): COCONUT's guest VMSA with VGIF clear",
+        .source = "coconut-svsm/svsm PR #1064 'cpu: Make sure guest's GIF is set'",
+        .hv = &altinj_hv_exitintinfo,
+        .svsm = &altinj_svsm_coconut_pr1064,
+        .mutant = true,
+        .expect = "lost",
+        .needs = "masked > 0 (a queued V_IRQ)",
+    },
+    {
+        .name = "mutant-trust-flag",
+        .summary = "MUTANT (test only): an SVSM that trusts the flag instead of the VMSA",
+        .source = "model/altinj.pml TRUST_FLAG; option A of svsm-devel 2025-04-15",
+        .hv = &altinj_hv_flag,
+        .svsm = &altinj_svsm_flag_trusting,
+        .mutant = true,
+        .expect = "duplicated",
+        .needs = "--faults flag-no-busy=RATE (a lying hypervisor)",
+    },
+    {
+        .name = "mutant-process-before-clear",
+        .summary = "MUTANT (test only): NoFurtherSignal cleared after the doorbell was processed",
+        .source = "model/altinj.pml PROCESS_BEFORE_CLEAR; coconut-svsm/svsm f4bc4bcd "
+                  "kernel/src/sev/hv_doorbell.rs process_pending_events clears it first",
+        .hv = &altinj_hv_exitintinfo,
+        .svsm = &altinj_svsm_coconut_pbc,
+        .mutant = true,
+        .expect = "lost",
+        .needs = "the last post landing inside an SVSM pass (sim --explore on)",
+    },
+};
+
+/* Every hypervisor x (non-mutant) SVSM pairing, as its own row; the source of each half is
+ * its policy's (altinj_policy.h). */
+static const struct altinj_strategy composed[] = {
+    {.name = "never+coconut", .summary = "composition: hypervisor never, SVSM coconut (= reactive)",
+     .hv = &altinj_hv_never, .svsm = &altinj_svsm_coconut},
+    {.name = "never+flag-only", .summary = "composition: hypervisor never, SVSM flag-only",
+     .hv = &altinj_hv_never, .svsm = &altinj_svsm_flag_only},
+    {.name = "never+openhcl", .summary = "composition: hypervisor never, SVSM openhcl",
+     .hv = &altinj_hv_never, .svsm = &altinj_svsm_openhcl},
+    {.name = "exitintinfo+coconut",
+     .summary = "composition: hypervisor exitintinfo, SVSM coconut (= unconditional)",
+     .hv = &altinj_hv_exitintinfo, .svsm = &altinj_svsm_coconut},
+    {.name = "exitintinfo+flag-only", .summary = "composition: hypervisor exitintinfo, SVSM flag-only",
+     .hv = &altinj_hv_exitintinfo, .svsm = &altinj_svsm_flag_only},
+    {.name = "exitintinfo+openhcl", .summary = "composition: hypervisor exitintinfo, SVSM openhcl",
+     .hv = &altinj_hv_exitintinfo, .svsm = &altinj_svsm_openhcl},
+    {.name = "flag+coconut", .summary = "composition: hypervisor flag, SVSM coconut",
+     .hv = &altinj_hv_flag, .svsm = &altinj_svsm_coconut},
+    {.name = "flag+flag-only", .summary = "composition: hypervisor flag, SVSM flag-only (= hvdb-flag)",
+     .hv = &altinj_hv_flag, .svsm = &altinj_svsm_flag_only},
+    {.name = "flag+openhcl", .summary = "composition: hypervisor flag, SVSM openhcl",
+     .hv = &altinj_hv_flag, .svsm = &altinj_svsm_openhcl},
+    {.name = "every-exit+coconut", .summary = "composition: hypervisor every-exit, SVSM coconut",
+     .hv = &altinj_hv_every_exit, .svsm = &altinj_svsm_coconut},
+    {.name = "every-exit+flag-only", .summary = "composition: hypervisor every-exit, SVSM flag-only",
+     .hv = &altinj_hv_every_exit, .svsm = &altinj_svsm_flag_only},
+    {.name = "every-exit+openhcl",
+     .summary = "composition: hypervisor every-exit, SVSM openhcl (= paravisor)",
+     .hv = &altinj_hv_every_exit, .svsm = &altinj_svsm_openhcl},
+};
+
+#define COUNT(a) (sizeof a / sizeof a[0])
+
 size_t altinj_strategy_count(void)
 {
-    return sizeof strategies / sizeof strategies[0];
+    return COUNT(named);
 }
 
 const struct altinj_strategy *altinj_strategy_at(size_t index)
 {
-    return index < altinj_strategy_count() ? &strategies[index] : NULL;
+    return index < COUNT(named) ? &named[index] : NULL;
+}
+
+size_t altinj_mutant_count(void)
+{
+    return COUNT(mutants);
+}
+
+const struct altinj_strategy *altinj_mutant_at(size_t index)
+{
+    return index < COUNT(mutants) ? &mutants[index] : NULL;
 }
 
 const struct altinj_strategy *altinj_strategy_find(const char *name)
 {
-    for (size_t i = 0; i < altinj_strategy_count(); i++)
-        if (strcmp(strategies[i].name, name) == 0)
-            return &strategies[i];
+    for (size_t i = 0; i < COUNT(named); i++)
+        if (strcmp(named[i].name, name) == 0)
+            return &named[i];
+    for (size_t i = 0; i < COUNT(mutants); i++)
+        if (strcmp(mutants[i].name, name) == 0)
+            return &mutants[i];
+    for (size_t i = 0; i < COUNT(composed); i++)
+        if (strcmp(composed[i].name, name) == 0)
+            return &composed[i];
     return NULL;
 }
 
-const char *altinj_svsm_reason_name(enum altinj_svsm_reason why)
+int altinj_strategy_describe_source(const struct altinj_strategy *s, char *buf, size_t len)
 {
-    switch (why) {
-    case ALTINJ_SVSM_NONE: return "none";
-    case ALTINJ_SVSM_DOORBELL: return "doorbell";
-    case ALTINJ_SVSM_WINDOW: return "window";
-    case ALTINJ_SVSM_HVDB_FLAG: return "hvdb-flag";
-    case ALTINJ_SVSM_EXITINTINFO: return "exitintinfo";
-    case ALTINJ_SVSM_EVERY_EXIT: return "every-exit";
-    case ALTINJ_SVSM_BUSY_FAILURE: return "busy-failure";
-    }
-    return "unknown";
+    if (s->source)
+        return snprintf(buf, len, "%s", s->source);
+    return snprintf(buf, len, "hypervisor %s: %s; SVSM %s: %s", s->hv->name, s->hv->source,
+                    s->svsm->name, s->svsm->source);
 }

@@ -7,7 +7,7 @@ static uint64_t flag(bool set, uint64_t bit)
 
 uint64_t altinj_vintr_encode(const struct altinj_vintr *v)
 {
-    return (uint64_t)v->v_tpr | flag(v->v_irq, ALTINJ_VINTR_V_IRQ) |
+    return ((uint64_t)v->v_tpr & ALTINJ_VINTR_V_TPR_MASK) | flag(v->v_irq, ALTINJ_VINTR_V_IRQ) |
            flag(v->vgif, ALTINJ_VINTR_VGIF) | flag(v->int_shadow, ALTINJ_VINTR_INT_SHADOW) |
            flag(v->v_nmi, ALTINJ_VINTR_V_NMI) | flag(v->v_nmi_mask, ALTINJ_VINTR_V_NMI_MASK) |
            (((uint64_t)v->v_intr_prio << ALTINJ_VINTR_V_INTR_PRIO_SHIFT) &

@@ -60,14 +60,12 @@ static void run_strategy(const struct altinj_strategy *s, uint64_t events)
 
     bool finished = false;
     while (!finished) {
-        const enum altinj_step st = altinj_vcpu_enter(&h.vcpu);
+        enum altinj_step st = altinj_vcpu_enter(&h.vcpu);
+        if (st == ALTINJ_STEP_GUEST_RUNNING)
+            st = harness_guest(&h);
         assert_int_not_equal(st, ALTINJ_STEP_FATAL);
         if (st == ALTINJ_STEP_EXITED)
             continue;
-        if (altinj_vcpu_wants_window(&h.vcpu)) {
-            altinj_vcpu_exit(&h.vcpu, ALTINJ_VMEXIT_VINTR);
-            continue;
-        }
         /* The guest runs until kicked, or until the poster is done and nothing is left. */
         for (uint64_t idle = 0;; idle++) {
             /* acquire: pairs with the poster's release store of kick. */
@@ -76,14 +74,14 @@ static void run_strategy(const struct altinj_strategy *s, uint64_t events)
             /* acquire: pairs with the poster's release store of done. */
             if (atomic_load_explicit(&sh.done, memory_order_acquire) &&
                 !atomic_load_explicit(&sh.kick, memory_order_relaxed) &&
-                !altinj_vcpu_work_pending(&h.vcpu) && altinj_ring_empty(&h.ring)) {
+                !altinj_vcpu_busy(&h.vcpu)) {
                 finished = true;
                 break;
             }
-            /* Records left with no kick coming: a lost wakeup. ~1e9 pauses is far beyond any
-             * scheduling delay on a loaded 2-core machine under TSan. */
-            if (idle > UINT64_C(1000000000) && !altinj_ring_empty(&h.ring))
-                fail_msg("stall: records in the ring and no kick (lost wakeup)");
+            /* Events left undelivered with no kick coming: a lost wakeup. ~1e9 pauses is far
+             * beyond any scheduling delay on a loaded 2-core machine under TSan. */
+            if (idle > UINT64_C(1000000000) && altinj_vcpu_busy(&h.vcpu))
+                fail_msg("stall: events undelivered and no kick (lost wakeup)");
             _mm_pause();
         }
         if (!finished)
@@ -92,9 +90,13 @@ static void run_strategy(const struct altinj_strategy *s, uint64_t events)
     pthread_join(t, NULL);
     h.posted = events;
     expect_exactly_once(&h);
-    assert_true(h.vcpu.c.busy_events >= events / 20);
+    /* A tenth of the posts are marked to be cut; posts of one vector coalesce, so it is a
+     * share of the interrupts. */
+    assert_true(h.vcpu.c.busy_events >= h.vcpu.c.interrupts / 20);
+    /* Reactive's hypervisor meets a cut with VMEXIT_BUSY unless doorbell work had it run VMPL0
+     * first; the others never fail a VMRUN. */
     if (strcmp(s->name, "reactive") == 0)
-        assert_int_equal(h.vcpu.c.failed_vmruns, h.vcpu.c.busy_events);
+        assert_true(h.vcpu.c.failed_vmruns > 0 && h.vcpu.c.failed_vmruns <= h.vcpu.c.busy_events);
     else
         assert_int_equal(h.vcpu.c.failed_vmruns, 0);
     harness_destroy(&h);

@@ -68,31 +68,26 @@ static uint64_t ev(uint8_t vector, uint8_t type, bool valid, uint32_t reserved)
     return altinj_event_encode(&e);
 }
 
-static void reinjection_exclusions(void **state)
+static void software_events_are_named(void **state)
 {
     (void)state;
-    assert_true(altinj_event_reinjectable(ev(0x30, ALTINJ_EVENT_EXTINT, true, 0)));
-    assert_true(altinj_event_reinjectable(ev(2, ALTINJ_EVENT_NMI, true, 0)));
-    assert_true(altinj_event_reinjectable(ev(14, ALTINJ_EVENT_EXCEPTION, true, 0)));
-    assert_true(altinj_event_reinjectable(ev(29, ALTINJ_EVENT_EXCEPTION, true, 0)));
-    /* The exclusions real code makes: INTn, #BP, #OF. */
-    assert_false(altinj_event_reinjectable(ev(0x80, ALTINJ_EVENT_SOFTINT, true, 0)));
-    assert_false(altinj_event_reinjectable(ev(3, ALTINJ_EVENT_EXCEPTION, true, 0)));
-    assert_false(altinj_event_reinjectable(ev(4, ALTINJ_EVENT_EXCEPTION, true, 0)));
-    /* Not valid, reserved bits, undefined types. */
-    assert_false(altinj_event_reinjectable(ev(0x30, ALTINJ_EVENT_EXTINT, false, 0)));
-    assert_false(altinj_event_reinjectable(ev(0x30, ALTINJ_EVENT_EXTINT, true, 1)));
-    for (uint8_t t = 0; t < 8; t++) {
-        const bool defined = t == 0 || t == 2 || t == 3;
-        assert_int_equal(altinj_event_reinjectable(ev(0x40, t, true, 0)), defined);
-    }
+    assert_true(altinj_event_is_software(ev(0x80, ALTINJ_EVENT_SOFTINT, true, 0)));
+    assert_true(altinj_event_is_software(ev(ALTINJ_VEC_BP, ALTINJ_EVENT_EXCEPTION, true, 0)));
+    assert_true(altinj_event_is_software(ev(ALTINJ_VEC_OF, ALTINJ_EVENT_EXCEPTION, true, 0)));
+    assert_false(altinj_event_is_software(ev(ALTINJ_VEC_PF, ALTINJ_EVENT_EXCEPTION, true, 0)));
+    assert_false(altinj_event_is_software(ev(ALTINJ_VEC_VC, ALTINJ_EVENT_EXCEPTION, true, 0)));
+    assert_false(altinj_event_is_software(ev(3, ALTINJ_EVENT_EXTINT, true, 0)));
+    assert_false(altinj_event_is_software(ev(4, ALTINJ_EVENT_NMI, true, 0)));
 }
 
 static void vintr_fields_at_their_bits(void **state)
 {
     (void)state;
+    /* V_TPR is 4 bits (3:0); 7:4 are reserved and kept as found. */
     struct altinj_vintr v = {.v_tpr = 0xFF};
-    assert_int_equal(altinj_vintr_encode(&v), 0xFF);
+    assert_int_equal(altinj_vintr_encode(&v), 0x0F);
+    assert_int_equal(altinj_vintr_decode(0xF7).v_tpr, 7);
+    assert_int_equal(altinj_vintr_decode(0xF7).reserved, 0xF0);
     v = (struct altinj_vintr){.v_irq = true};
     assert_int_equal(altinj_vintr_encode(&v), 1u << 8);
     v = (struct altinj_vintr){.vgif = true};
@@ -161,7 +156,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(event_fields_at_their_bits),
         cmocka_unit_test(event_round_trips_every_value),
-        cmocka_unit_test(reinjection_exclusions),
+        cmocka_unit_test(software_events_are_named),
         cmocka_unit_test(vintr_fields_at_their_bits),
         cmocka_unit_test(vintr_round_trips_every_value),
         cmocka_unit_test(exit_codes_and_features),

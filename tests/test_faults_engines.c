@@ -1,14 +1,14 @@
 /*
  * `--faults` end to end, in both engines (bench/runner/altinj_live.c on real threads,
  * bench/runner/altinj_sim.c in virtual time), on a small workload with cut deliveries:
- *  - omit-flag=0.5: every strategy stays exactly-once; hvdb-flag, unconditional and paravisor
- *    pay for each omission with a failed VMRUN (the VMEXIT_BUSY fallback), reactive owes no
- *    signal and pays nothing extra;
- *  - double-vmrun=0.1: paravisor's BUSY hold prevents every second-CPU VMRUN (prevented > 0, no
- *    violation); the others are entered twice and say so ("double-run"), still exactly-once,
- *    and the run's exit status stays 0 (a property of the design, not a harness failure);
+ *  - omit-flag=0.5: unconditional and paravisor stay exactly-once and pay for each omission with
+ *    a failed VMRUN (the VMEXIT_BUSY fallback); reactive owes no signal and pays nothing extra;
+ *    hvdb-flag's flag-only SVSM loses interrupts (an omission with doorbell work pending makes
+ *    it present a new interrupt into EVENTINJ that the later flag-driven copy overwrites);
+ *  - double-vmrun=0.1: every row prevents every second-CPU VMRUN (COCONUT's rows by EFER.SVME,
+ *    OpenHCL's by BUSY): prevented > 0, no violation, exactly-once;
  *  - delay-kick: exactly-once, the guest sees a delay, the mean latency grows;
- *  - every fault at once: exactly-once in every design, every fault fired;
+ *  - every fault at once: every fault fired; exactly-once but for hvdb-flag, as above;
  *  - a sim run with faults is byte-deterministic (JSON), another fault seed changes it, and
  *    vCPU 0 of many behaves as the only vCPU of a run, faults included;
  *  - `--faults none` is the run without --faults (same JSON bytes, no fault code touched).
@@ -175,17 +175,26 @@ static void omit_flag(enum engine e)
         run_pair(e, &lf, s, &spec, &base, &hit);
         print_run("none", &base);
         print_run("omit-flag=0.5", &hit);
-        assert_exactly_once(&base);
-        assert_exactly_once(&hit);
         assert_false(base.faults_on);
         assert_string_equal(base.faults, "none");
         assert_true(hit.faults_on);
         assert_string_equal(hit.faults, "omit-flag=0.5");
         assert_true(hit.fc.fired[ALTINJ_FAULT_OMIT_FLAG] > 0);
         assert_int_equal(hit.fc.dr_attempts, 0);
+        if (is(s->name, "hvdb-flag")) {
+            /* The omission's cost is not a delay here: interrupts are lost. */
+            assert_exactly_once(&base);
+            assert_false(altinj_run_result_ok(&hit));
+            assert_true(hit.verdict.lost > 0 || hit.fatal);
+            altinj_run_result_free(&base);
+            altinj_run_result_free(&hit);
+            continue;
+        }
+        assert_exactly_once(&base);
+        assert_exactly_once(&hit);
         if (is(s->name, "reactive")) {
-            /* It owes no signal: every cut still fails one VMRUN, and nothing more. */
-            assert_int_equal(hit.c.failed_vmruns, hit.c.busy_events);
+            /* It owes no signal: cuts still fail at most one VMRUN each, nothing more. */
+            assert_true(hit.c.failed_vmruns <= hit.c.busy_events);
             assert_int_equal(altinj_run_faults_added_failed_vmruns(&hit), 0);
             assert_string_equal(altinj_run_result_guest_sees(&hit), "nothing");
         } else {
@@ -238,17 +247,17 @@ static void double_vmrun(enum engine e)
         assert_true(r.fc.dr_prevented > 0);
         assert_int_equal(r.fc.dr_attempts, r.fc.dr_prevented + r.fc.dr_succeeded);
         assert_int_equal(r.fc.dr_held_violations, 0);
-        if (is(s->name, "paravisor")) {
-            /* BUSY is its lock for the whole VMPL0 run: a second CPU never gets in. */
-            assert_int_equal(r.fc.dr_violations, 0);
-            assert_int_equal(r.fc.dr_succeeded, 0);
-            assert_int_equal(r.fc.stolen_deliveries, 0);
-            assert_string_equal(altinj_run_result_guest_sees(&r), "nothing");
-        } else {
-            /* BUSY is clear while the SVSM works on a plain exit: entered twice. */
-            assert_true(r.fc.dr_violations > 0);
-            assert_string_equal(altinj_run_result_guest_sees(&r), "double-run");
-        }
+        /* A second CPU never gets in: EFER.SVME clear (COCONUT's rows) or BUSY held
+         * (OpenHCL) while VMPL0 works on the page, the processor's BUSY right after a cut. */
+        assert_int_equal(r.fc.dr_violations, 0);
+        assert_int_equal(r.fc.dr_succeeded, 0);
+        assert_int_equal(r.fc.stolen_deliveries, 0);
+        assert_true(r.fc.dr_prevented_busy > 0);
+        if (is(s->name, "paravisor"))
+            assert_int_equal(r.fc.dr_prevented_svme, 0);
+        else
+            assert_true(r.fc.dr_prevented_svme > 0);
+        assert_string_equal(altinj_run_result_guest_sees(&r), "nothing");
         altinj_run_result_free(&r);
     }
     fixture_end(e, &lf);
@@ -279,7 +288,10 @@ static void every_fault_at_once(enum engine e)
         struct altinj_run_result base, hit;
         run_pair(e, &lf, s, &spec, &base, &hit);
         print_run("all faults", &hit);
-        assert_exactly_once(&hit);
+        if (is(s->name, "hvdb-flag"))
+            assert_true(hit.verdict.lost > 0 || hit.fatal); /* omit-flag, as above */
+        else
+            assert_exactly_once(&hit);
         assert_true(hit.fc.kick_delay_ns > 0);
         assert_int_equal(hit.fc.kick_delay_ns % 5000, 0);
         for (int k = 0; k < ALTINJ_FAULT__COUNT; k++) {
@@ -288,7 +300,8 @@ static void every_fault_at_once(enum engine e)
                 fail_msg("%s: fault %s never fired", s->name, altinj_fault_name(k));
         }
         const char *sees = altinj_run_result_guest_sees(&hit);
-        assert_true(strcmp(sees, "delay") == 0 || strcmp(sees, "double-run") == 0);
+        if (!is(s->name, "hvdb-flag"))
+            assert_string_equal(sees, "delay");
         altinj_run_result_free(&base);
         altinj_run_result_free(&hit);
     }
@@ -402,10 +415,11 @@ static void sim_faults_are_deterministic(void **state)
 {
     (void)state;
     const char *f = "all=0.1,delay-kick=0.1:5us";
-    /* Exit 0 although reactive, hvdb-flag and unconditional are run twice (double-run). */
-    assert_int_equal(run_cli("a", f, "all"), 0);
-    assert_int_equal(run_cli("b", f, "all"), 0);
-    assert_int_equal(run_cli("c", "all=0.1,delay-kick=0.1:5us,seed=99", "all"), 0);
+    /* Exit 1: hvdb-flag loses interrupts under omit-flag (see omit_flag); the JSON is written
+     * all the same. */
+    assert_int_equal(run_cli("a", f, "all"), 1);
+    assert_int_equal(run_cli("b", f, "all"), 1);
+    assert_int_equal(run_cli("c", "all=0.1,delay-kick=0.1:5us,seed=99", "all"), 1);
     char a[256], b[256], c[256];
     path(a, sizeof a, "a");
     path(b, sizeof b, "b");
@@ -439,8 +453,15 @@ static void sim_faults_are_deterministic(void **state)
         assert_true(json_is_integer(json_object_get(fo, "stolen_deliveries")));
         const char *strategy = json_string_value(json_object_get(r, "strategy"));
         const char *sees = json_string_value(json_object_get(fo, "guest_sees"));
-        assert_string_equal(sees, is(strategy, "paravisor") ? "delay" : "double-run");
-        assert_true(json_is_true(json_object_get(r, "exactly_once")));
+        if (is(strategy, "hvdb-flag")) {
+            assert_true(strcmp(sees, "lost") == 0 || strcmp(sees, "panic") == 0 ||
+                        strcmp(sees, "stall") == 0);
+            assert_true(json_is_false(json_object_get(r, "exactly_once")));
+        } else {
+            assert_string_equal(sees, "delay");
+            assert_true(json_is_true(json_object_get(r, "exactly_once")));
+        }
+        assert_int_equal(json_integer_value(json_object_get(dr, "violations")), 0);
     }
     json_decref(doc);
 }

@@ -1,4 +1,4 @@
-/* Hardware semantics (VMRUN/VMEXIT) and the re-entry path on a single VMSA. */
+/* Processor semantics (VMRUN/VMEXIT, V_IRQ) and the SVSMs' re-entry primitives on one VMSA. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,8 +16,13 @@
 
 static int setup(void **state)
 {
-    *state = altinj_vmsa_alloc();
-    return *state ? 0 : -1;
+    struct altinj_vmsa *v = altinj_vmsa_alloc();
+    if (!v)
+        return -1;
+    /* A runnable page: EFER.SVME set (as COCONUT's enable() or OpenHCL's init leave it). */
+    atomic_store_explicit(&v->efer, ALTINJ_EFER_SVME, memory_order_relaxed);
+    *state = v;
+    return 0;
 }
 
 static int teardown(void **state)
@@ -31,6 +36,20 @@ static uint64_t load(_Atomic uint64_t *f)
     return atomic_load_explicit(f, memory_order_relaxed);
 }
 
+static void reset_page_is_a_coconut_guest_vmsa(void **state)
+{
+    (void)state;
+    struct altinj_vmsa *v = altinj_vmsa_alloc();
+    assert_non_null(v);
+    /* Alternate Injection set, Restricted Injection clear (init_guest_vmsa). */
+    assert_int_equal(v->sev_features & ALTINJ_SEV_FEAT_ALTERNATE_INJECTION,
+                     ALTINJ_SEV_FEAT_ALTERNATE_INJECTION);
+    assert_int_equal(v->sev_features & ALTINJ_SEV_FEAT_RESTRICTED_INJECTION, 0);
+    assert_int_equal(load(&v->efer), 0);
+    assert_true((v->rflags & ALTINJ_RFLAGS_IF) != 0);
+    altinj_vmsa_free(v);
+}
+
 static void vmrun_delivers_eventinj_once(void **state)
 {
     struct altinj_vmsa *v = *state;
@@ -41,6 +60,11 @@ static void vmrun_delivers_eventinj_once(void **state)
     assert_int_equal(load(&v->event_inj), 0);
     assert_int_equal(altinj_hw_vmrun(v, &injected), 0);
     assert_int_equal(injected, 0);
+    /* V clear: nothing is injected, whatever the other bits say, and they stay. */
+    atomic_store_explicit(&v->event_inj, 0x30, memory_order_relaxed);
+    assert_int_equal(altinj_hw_vmrun(v, &injected), 0);
+    assert_int_equal(injected, 0);
+    assert_int_equal(load(&v->event_inj), 0x30);
 }
 
 static void vmrun_of_busy_vmsa_fails_and_runs_nothing(void **state)
@@ -56,128 +80,165 @@ static void vmrun_of_busy_vmsa_fails_and_runs_nothing(void **state)
     assert_int_equal(load(&v->vintr_ctrl), ALTINJ_VINTR_BUSY | 0x5);
 }
 
-static void exit_in_delivery_records_event_and_leaves_busy(void **state)
+static void vmrun_without_svme_is_invalid(void **state)
 {
     struct altinj_vmsa *v = *state;
+    atomic_store_explicit(&v->event_inj, EXTINT(0x32), memory_order_relaxed);
+    altinj_svme_disable(v);
+    uint64_t injected = 1;
+    assert_int_equal(altinj_hw_vmrun(v, &injected), ALTINJ_VMEXIT_INVALID);
+    assert_int_equal(injected, 0);
+    assert_int_equal(load(&v->event_inj), EXTINT(0x32));
+    /* BUSY too: BUSY is reported (the ASSUMPTION in altinj_hw.h). */
+    atomic_store_explicit(&v->vintr_ctrl, ALTINJ_VINTR_BUSY, memory_order_relaxed);
+    assert_int_equal(altinj_hw_vmrun(v, &injected), ALTINJ_VMEXIT_BUSY);
+    atomic_store_explicit(&v->vintr_ctrl, 0, memory_order_relaxed);
+    altinj_svme_enable(v);
+    assert_int_equal(load(&v->efer), ALTINJ_EFER_SVME);
+    assert_int_equal(altinj_hw_vmrun(v, &injected), 0);
+    assert_int_equal(injected, EXTINT(0x32));
+}
+
+static void exit_in_delivery_follows_the_premise(void **state)
+{
+    struct altinj_vmsa *v = *state;
+    const uint64_t pf = EXC(14) | ALTINJ_EVENT_EV | (UINT64_C(6) << 32);
     atomic_store_explicit(&v->vintr_ctrl, 0x20, memory_order_relaxed);
-    altinj_hw_vmexit_in_delivery(v, EXC(14) | ALTINJ_EVENT_EV | (UINT64_C(6) << 32),
-                                 ALTINJ_VMEXIT_NPF);
-    assert_int_equal(load(&v->guest_exitintinfo), EXC(14) | ALTINJ_EVENT_EV | (UINT64_C(6) << 32));
+    altinj_hw_vmexit_in_delivery(v, pf, ALTINJ_VMEXIT_NPF, false, ALTINJ_PREMISE_HARDWARE);
+    assert_int_equal(load(&v->guest_exitintinfo), pf);
     assert_int_equal(load(&v->guest_exit_code), ALTINJ_VMEXIT_NPF);
     assert_int_equal(load(&v->vintr_ctrl), ALTINJ_VINTR_BUSY | 0x20);
+    assert_int_equal(v->rflags & ALTINJ_RFLAGS_IF, 0);
     uint64_t injected;
     assert_int_equal(altinj_hw_vmrun(v, &injected), ALTINJ_VMEXIT_BUSY);
     /* A plain exit clears EXITINTINFO and leaves BUSY alone. */
-    altinj_hw_vmexit(v, ALTINJ_VMEXIT_HLT);
+    altinj_hw_vmexit(v, ALTINJ_VMEXIT_HLT, true);
     assert_int_equal(load(&v->guest_exitintinfo), 0);
     assert_true(altinj_vintr_busy(load(&v->vintr_ctrl)));
-}
-
-static void repair_reinjects_once_and_releases(void **state)
-{
-    struct altinj_vmsa *v = *state;
-    altinj_hw_vmexit_in_delivery(v, EXTINT(0x40), ALTINJ_VMEXIT_NPF);
-    const struct altinj_reentry_result r = altinj_reentry_repair_if_busy(v);
-    assert_true(r.acted && r.was_busy);
-    assert_int_equal(r.fixup, ALTINJ_FIXUP_REINJECTED);
-    assert_int_equal(r.event, EXTINT(0x40));
-    assert_int_equal(load(&v->event_inj), EXTINT(0x40));
-    assert_int_equal(load(&v->guest_exitintinfo), 0);
+    assert_true((v->rflags & ALTINJ_RFLAGS_IF) != 0);
+    /* Software premise: EXITINTINFO recorded, BUSY untouched, VMRUN succeeds. */
+    atomic_store_explicit(&v->vintr_ctrl, 0, memory_order_relaxed);
+    altinj_hw_vmexit_in_delivery(v, EXTINT(0x41), ALTINJ_VMEXIT_NPF, true,
+                                 ALTINJ_PREMISE_SOFTWARE);
+    assert_int_equal(load(&v->guest_exitintinfo), EXTINT(0x41));
     assert_false(altinj_vintr_busy(load(&v->vintr_ctrl)));
-    /* A second pass finds nothing: the event cannot be injected twice. */
-    const struct altinj_reentry_result again = altinj_reentry_repair(v);
-    assert_int_equal(again.fixup, ALTINJ_FIXUP_NONE);
-    assert_false(again.was_busy);
-    uint64_t injected;
-    assert_int_equal(altinj_hw_vmrun(v, &injected), 0);
-    assert_int_equal(injected, EXTINT(0x40));
     assert_int_equal(altinj_hw_vmrun(v, &injected), 0);
     assert_int_equal(injected, 0);
 }
 
-static void common_path_does_nothing(void **state)
+static void ai_handle_intercepts_copies_and_clears_busy(void **state)
+{
+    struct altinj_vmsa *v = *state;
+    altinj_hw_vmexit_in_delivery(v, EXTINT(0x40), ALTINJ_VMEXIT_NPF, true, ALTINJ_PREMISE_HARDWARE);
+    const struct altinj_ai_result r = altinj_ai_handle_intercepts(v, true);
+    assert_true(r.copied && r.was_busy);
+    assert_int_equal(r.exitintinfo, EXTINT(0x40));
+    assert_int_equal(load(&v->event_inj), EXTINT(0x40));
+    /* As shipped: EXITINTINFO is not cleared. */
+    assert_int_equal(load(&v->guest_exitintinfo), EXTINT(0x40));
+    assert_false(altinj_vintr_busy(load(&v->vintr_ctrl)));
+    /* No filter either: a software event is copied too. */
+    atomic_store_explicit(&v->guest_exitintinfo, SOFTINT(0x80), memory_order_relaxed);
+    assert_true(altinj_ai_handle_intercepts(v, true).copied);
+    assert_int_equal(load(&v->event_inj), SOFTINT(0x80));
+    /* PR #881's bug: no copy, only the BUSY clear. */
+    atomic_store_explicit(&v->event_inj, 0, memory_order_relaxed);
+    altinj_hw_vmexit_in_delivery(v, EXTINT(0x42), ALTINJ_VMEXIT_NPF, true, ALTINJ_PREMISE_HARDWARE);
+    const struct altinj_ai_result bug = altinj_ai_handle_intercepts(v, false);
+    assert_false(bug.copied);
+    assert_true(bug.was_busy);
+    assert_int_equal(load(&v->event_inj), 0);
+}
+
+static void ai_handle_intercepts_without_exitintinfo_touches_nothing(void **state)
 {
     struct altinj_vmsa *v = *state;
     atomic_store_explicit(&v->vintr_ctrl, 0x1234, memory_order_relaxed);
-    const struct altinj_reentry_result r = altinj_reentry_repair_if_busy(v);
-    assert_false(r.acted);
+    const struct altinj_ai_result r = altinj_ai_handle_intercepts(v, true);
+    assert_false(r.copied || r.was_busy);
     assert_int_equal(load(&v->vintr_ctrl), 0x1234);
+    assert_int_equal(load(&v->event_inj), 0);
 }
 
-static void exclusions_are_not_reinjected(void **state)
+static void openhcl_filters_software_events_and_clears_exitintinfo(void **state)
 {
     struct altinj_vmsa *v = *state;
-    const uint64_t cases[] = {SOFTINT(0x80), EXC(3), EXC(4)};
+    const uint64_t left[] = {SOFTINT(0x80), EXC(3), EXC(4)};
     for (size_t i = 0; i < 3; i++) {
-        altinj_hw_vmexit_in_delivery(v, cases[i], ALTINJ_VMEXIT_NPF);
-        const struct altinj_reentry_result r = altinj_reentry_repair(v);
-        assert_int_equal(r.fixup, ALTINJ_FIXUP_REGENERATED);
+        atomic_store_explicit(&v->event_inj, 0, memory_order_relaxed);
+        altinj_hw_vmexit_in_delivery(v, left[i], ALTINJ_VMEXIT_NPF, true, ALTINJ_PREMISE_HARDWARE);
+        assert_true(altinj_busy_test_and_set(v));
+        assert_int_equal(altinj_openhcl_reinject(v), ALTINJ_OH_LEFT_TO_GUEST);
         assert_int_equal(load(&v->event_inj), 0);
         assert_int_equal(load(&v->guest_exitintinfo), 0);
-        assert_false(altinj_vintr_busy(load(&v->vintr_ctrl)));
+        assert_true(altinj_busy_peek(v)); /* still held until the clear before entry */
+        altinj_busy_clear(v);
+        assert_false(altinj_busy_peek(v));
     }
-    /* Reserved bits: corrupt, rejected, cleared. */
-    altinj_hw_vmexit_in_delivery(v, EXTINT(0x30) | (UINT64_C(1) << 20), ALTINJ_VMEXIT_NPF);
-    assert_int_equal(altinj_reentry_repair(v).fixup, ALTINJ_FIXUP_REJECTED);
-    assert_int_equal(load(&v->event_inj), 0);
+    /* Everything else is re-injected as found, #VC and the undefined type 5 (ICEBP) included. */
+    const uint64_t in[] = {EXTINT(0x30), EXC(14), EXC(29),
+                           ALTINJ_EVENT_V | (UINT64_C(5) << 8) | 1};
+    for (size_t i = 0; i < 4; i++) {
+        atomic_store_explicit(&v->event_inj, 0, memory_order_relaxed);
+        altinj_hw_vmexit_in_delivery(v, in[i], ALTINJ_VMEXIT_NPF, true, ALTINJ_PREMISE_SOFTWARE);
+        assert_false(altinj_busy_test_and_set(v)); /* software premise: BUSY was clear */
+        assert_int_equal(altinj_openhcl_reinject(v), ALTINJ_OH_REINJECTED);
+        assert_int_equal(load(&v->event_inj), in[i]);
+        assert_int_equal(load(&v->guest_exitintinfo), 0);
+        altinj_busy_clear(v);
+    }
+    /* Nothing cut: nothing done. */
+    assert_int_equal(altinj_openhcl_reinject(v), ALTINJ_OH_NONE);
 }
 
-static void conflict_keeps_page_busy(void **state)
+static void virq_is_taken_only_when_the_guest_can(void **state)
 {
     struct altinj_vmsa *v = *state;
-    atomic_store_explicit(&v->event_inj, EXTINT(0x50), memory_order_relaxed);
-    altinj_hw_vmexit_in_delivery(v, EXTINT(0x51), ALTINJ_VMEXIT_NPF);
-    const struct altinj_reentry_result r = altinj_reentry_repair(v);
-    assert_int_equal(r.fixup, ALTINJ_FIXUP_CONFLICT);
-    assert_int_equal(load(&v->event_inj), EXTINT(0x50));
-    assert_int_equal(load(&v->guest_exitintinfo), EXTINT(0x51));
-    assert_true(altinj_vintr_busy(load(&v->vintr_ctrl)));
-}
-
-static void inject_repairs_or_backs_off(void **state)
-{
-    struct altinj_vmsa *v = *state;
-    struct altinj_reentry_result rep;
-    /* Not busy: written, released. */
-    assert_int_equal(altinj_reentry_inject(v, EXTINT(0x60), ALTINJ_BUSY_REPAIR, &rep),
-                     ALTINJ_INJECT_DONE);
-    assert_false(rep.acted);
-    assert_int_equal(load(&v->event_inj), EXTINT(0x60));
-    assert_false(altinj_vintr_busy(load(&v->vintr_ctrl)));
-    /* Slot occupied. */
-    assert_int_equal(altinj_reentry_inject(v, EXTINT(0x61), ALTINJ_BUSY_REPAIR, &rep),
-                     ALTINJ_INJECT_SLOT_BUSY);
-    assert_false(altinj_vintr_busy(load(&v->vintr_ctrl)));
-    uint64_t injected;
-    altinj_hw_vmrun(v, &injected);
-    /* Busy from the hardware, back-off: page exactly as found. */
-    altinj_hw_vmexit_in_delivery(v, EXTINT(0x60), ALTINJ_VMEXIT_NPF);
-    assert_int_equal(altinj_reentry_inject(v, EXTINT(0x62), ALTINJ_BUSY_BACK_OFF, &rep),
-                     ALTINJ_INJECT_BACKED_OFF);
-    assert_true(altinj_vintr_busy(load(&v->vintr_ctrl)));
-    assert_int_equal(load(&v->guest_exitintinfo), EXTINT(0x60));
-    assert_int_equal(load(&v->event_inj), 0);
-    /* Busy from the hardware, repair: the interrupted event goes first, the new one waits. */
-    assert_int_equal(altinj_reentry_inject(v, EXTINT(0x62), ALTINJ_BUSY_REPAIR, &rep),
-                     ALTINJ_INJECT_SLOT_BUSY);
-    assert_true(rep.was_busy);
-    assert_int_equal(rep.fixup, ALTINJ_FIXUP_REINJECTED);
-    assert_int_equal(load(&v->event_inj), EXTINT(0x60));
-    assert_false(altinj_vintr_busy(load(&v->vintr_ctrl)));
+    const uint64_t queued = ALTINJ_VINTR_V_IRQ | ((uint64_t)0x41 << 32) | ((uint64_t)4 << 16);
+    uint8_t vec = 0;
+    /* KVM enables virtual GIF: VGIF clear means never (svsm PR #1064). */
+    atomic_store_explicit(&v->vintr_ctrl, queued, memory_order_relaxed);
+    assert_false(altinj_hw_virq_armed(v, true));
+    assert_false(altinj_hw_take_virq(v, true, true, &vec));
+    /* Without virtual GIF (the every-exit hypervisor) VGIF does not matter. */
+    assert_true(altinj_hw_virq_armed(v, false));
+    atomic_store_explicit(&v->vintr_ctrl, queued | ALTINJ_VINTR_VGIF, memory_order_relaxed);
+    /* IF clear: not now. */
+    assert_true(altinj_hw_virq_armed(v, true));
+    assert_false(altinj_hw_take_virq(v, false, true, &vec));
+    /* Interrupt shadow: not now. */
+    atomic_store_explicit(&v->vintr_ctrl, queued | ALTINJ_VINTR_VGIF | ALTINJ_VINTR_INT_SHADOW,
+                          memory_order_relaxed);
+    assert_false(altinj_hw_take_virq(v, true, true, &vec));
+    /* Priority not above V_TPR: not now, unless V_IGN_TPR. */
+    atomic_store_explicit(&v->vintr_ctrl, queued | ALTINJ_VINTR_VGIF | 4, memory_order_relaxed);
+    assert_false(altinj_hw_take_virq(v, true, true, &vec));
+    atomic_store_explicit(&v->vintr_ctrl, queued | ALTINJ_VINTR_VGIF | 4 | ALTINJ_VINTR_V_IGN_TPR,
+                          memory_order_relaxed);
+    assert_true(altinj_hw_take_virq(v, true, true, &vec));
+    assert_int_equal(vec, 0x41);
+    /* Taken: V_IRQ cleared, every other bit kept. */
+    assert_int_equal(load(&v->vintr_ctrl),
+                     (queued & ~ALTINJ_VINTR_V_IRQ) | ALTINJ_VINTR_VGIF | 4 |
+                         ALTINJ_VINTR_V_IGN_TPR);
+    assert_false(altinj_hw_take_virq(v, true, true, &vec));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reset_page_is_a_coconut_guest_vmsa),
         cmocka_unit_test_setup_teardown(vmrun_delivers_eventinj_once, setup, teardown),
         cmocka_unit_test_setup_teardown(vmrun_of_busy_vmsa_fails_and_runs_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(exit_in_delivery_records_event_and_leaves_busy, setup,
+        cmocka_unit_test_setup_teardown(vmrun_without_svme_is_invalid, setup, teardown),
+        cmocka_unit_test_setup_teardown(exit_in_delivery_follows_the_premise, setup, teardown),
+        cmocka_unit_test_setup_teardown(ai_handle_intercepts_copies_and_clears_busy, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(repair_reinjects_once_and_releases, setup, teardown),
-        cmocka_unit_test_setup_teardown(common_path_does_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(exclusions_are_not_reinjected, setup, teardown),
-        cmocka_unit_test_setup_teardown(conflict_keeps_page_busy, setup, teardown),
-        cmocka_unit_test_setup_teardown(inject_repairs_or_backs_off, setup, teardown),
+        cmocka_unit_test_setup_teardown(ai_handle_intercepts_without_exitintinfo_touches_nothing,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(openhcl_filters_software_events_and_clears_exitintinfo,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(virq_is_taken_only_when_the_guest_can, setup, teardown),
     };
     return cmocka_run_group_tests_name("hw_reentry", tests, NULL, NULL);
 }

@@ -26,7 +26,7 @@ static void run_all(const char *spec, size_t max_events)
     assert_int_equal(altinj_tsc_calibrate(&clock, err, sizeof err), 0);
     struct altinj_live_config cfg = {
         .arrivals = arr, .count = count, .nsources = altinj_workload_sources(&wl),
-        .clock = &clock, .drain_timeout_s = 30};
+        .clock = &clock, .drain_timeout_s = 30, .workload = &wl, .seed = 7};
     for (size_t i = 0; i < altinj_strategy_count(); i++) {
         struct altinj_run_result r;
         assert_int_equal(altinj_run_result_init(&r, altinj_strategy_at(i)->name, "live"), 0);
@@ -35,11 +35,13 @@ static void run_all(const char *spec, size_t max_events)
         assert_true(altinj_run_result_ok(&r));
         assert_int_equal(r.verdict.delivered, count);
         assert_int_equal(altinj_hist_count(&r.latency_ns), count);
-        assert_int_equal(r.poster_doorbell_writes, count);
+        /* Every interrupt posted through the doorbell; the guest raises its exceptions. */
+        assert_int_equal(r.poster_doorbell_writes + r.c.guest_raised, count);
         assert_true(r.c.busy_events > 0);
         assert_int_equal(altinj_hist_count(&r.busy_redelivery_ns) <= r.c.busy_events, 1);
+        /* Reactive meets a cut with VMEXIT_BUSY unless doorbell work ran VMPL0 first. */
         if (strcmp(r.strategy, "reactive") == 0)
-            assert_int_equal(r.c.failed_vmruns, r.c.busy_events);
+            assert_true(r.c.failed_vmruns > 0 && r.c.failed_vmruns <= r.c.busy_events);
         else
             assert_int_equal(r.c.failed_vmruns, 0);
         assert_true(r.placement[0] != '\0');

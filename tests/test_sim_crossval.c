@@ -3,12 +3,15 @@
  *
  * Closed forms (exploration off, one vCPU, a timer sparse enough that each event is handled
  * before the next arrives): every latency is exactly the sum of the profile's costs on the
- * event's path, and the world-switch counts follow from the number of events E and of cut
- * deliveries B alone:
- *   plain event:  kick + VMEXIT (INTR) + VMPL switch + VMRUN
- *   cut event:    the same + VMEXIT (the cut) + VMPL switch + VMRUN, and for reactive also one
- *                 failed VMRUN (VMEXIT_BUSY) before that VMPL switch
- *   exits = E + B, SVSM entries = E + B, VMRUNs = 1 + E + B (+ B failed, reactive).
+ * event's path, and the world-switch counts follow from the number of posted interrupts P, of
+ * events the guest raises itself R (exc=: #PF/#VC) and of cut deliveries B alone:
+ *   posted interrupt:  kick + VMEXIT (INTR) + VMPL switch + VMRUN, taken at once (EVENTINJ, or a
+ *                      V_IRQ the guest takes as it enters with IF set), lazy EOI: no exit
+ *   guest exception:   0 (raised and handled inside the guest)
+ *   a cut adds:        VMEXIT (the cut) + VMPL switch + VMRUN, and for reactive also one
+ *                      failed VMRUN (VMEXIT_BUSY) before that VMPL switch
+ *   exits = P + B, SVSM entries = 1 + P + B (the first launches the guest),
+ *   VMRUNs = 1 + P + B (+ B failed, reactive).
  *
  * Live (same arrival sequence, profiles zero and snp, timer:hz=20000 with busy=0.1): the counts
  * agree exactly, and the latency percentiles agree within the stated tolerance. Why the live
@@ -109,38 +112,48 @@ static void check_closed_form(const struct altinj_cost_profile *p, bool exact_bu
         const uint64_t redelivery = (is_reactive(s) ? cyc(p, ALTINJ_COST_VMRUN_BUSY) : 0) +
                                     cyc(p, ALTINJ_COST_VMPL_SWITCH) + cyc(p, ALTINJ_COST_VMRUN);
         const uint64_t cut = plain + cyc(p, ALTINJ_COST_VMEXIT) + redelivery;
+        const uint64_t raised_cut = cyc(p, ALTINJ_COST_VMEXIT) + redelivery;
         struct altinj_run_result r;
         run_sim(SPARSE_TIMER, p, s, 3000, 11, &r);
-        const uint64_t e = r.posted, b = r.c.busy_events;
+        const uint64_t e = r.posted, b = r.c.busy_events, raised = r.c.guest_raised;
+        const uint64_t posted = e - raised;
         assert_int_equal(e, 3000);
         assert_true(b > 200 && b < 400);
+        assert_true(raised > 80 && raised < 220);
         /* Counts. */
-        assert_int_equal(r.c.exits, e + b);
-        assert_int_equal(r.c.svsm_entries, e + b);
+        assert_int_equal(r.c.exits, posted + b);
+        assert_int_equal(r.c.svsm_entries, 1 + posted + b);
         assert_int_equal(r.c.failed_vmruns, is_reactive(s) ? b : 0);
-        assert_int_equal(r.c.vmruns, 1 + e + b + r.c.failed_vmruns);
+        assert_int_equal(r.c.vmruns, 1 + posted + b + r.c.failed_vmruns);
         assert_int_equal(r.c.reinjections, b);
-        assert_int_equal(r.c.window_exits, 0);
-        assert_int_equal(r.kicks, e);
+        assert_int_equal(r.c.eoi_exits, 0);
+        assert_int_equal(r.c.lazy_eois, posted);
+        assert_int_equal(r.c.coalesced, 0);
+        assert_int_equal(r.kicks, posted);
         assert_int_equal(r.kicks_suppressed, 0);
         /* Latencies: the extremes are exact in any histogram. */
-        assert_int_equal(altinj_hist_min(&r.latency_ns), plain);
+        assert_int_equal(altinj_hist_min(&r.latency_ns), 0);
         assert_int_equal(altinj_hist_max(&r.latency_ns), cut);
         assert_int_equal(altinj_hist_count(&r.busy_redelivery_ns), b);
         assert_int_equal(altinj_hist_min(&r.busy_redelivery_ns), redelivery);
         assert_int_equal(altinj_hist_max(&r.busy_redelivery_ns), redelivery);
         if (exact_buckets) {
-            /* Exactly two values: E - B at the plain sum, B at the cut sum. */
+            /* Exactly four values, in this order: a guest exception handled at once, one that
+             * was cut, a posted interrupt, one that was cut. */
+            const uint64_t at[4] = {0, raised_cut, plain, cut};
+            uint64_t n[4];
             struct altinj_hist_iter it;
             struct altinj_hist_bucket bk;
             altinj_hist_iter_init(&it, &r.latency_ns);
-            assert_true(altinj_hist_iter_next(&it, &bk));
-            assert_int_equal(bk.lo, plain);
-            assert_int_equal(bk.count, e - b);
-            assert_true(altinj_hist_iter_next(&it, &bk));
-            assert_int_equal(bk.lo, cut);
-            assert_int_equal(bk.count, b);
+            for (int k = 0; k < 4; k++) {
+                assert_true(altinj_hist_iter_next(&it, &bk));
+                assert_int_equal(bk.lo, at[k]);
+                n[k] = bk.count;
+            }
             assert_false(altinj_hist_iter_next(&it, &bk));
+            assert_int_equal(n[0] + n[1], raised);
+            assert_int_equal(n[2] + n[3], posted);
+            assert_int_equal(n[1] + n[3], b);
         }
         altinj_run_result_free(&r);
     }
@@ -169,6 +182,7 @@ static void closed_form_zero(void **state)
         assert_int_equal(altinj_hist_count(&r.latency_ns), 2000);
         assert_int_equal(r.c.failed_vmruns,
                          is_reactive(altinj_strategy_at(i)) ? r.c.busy_events : 0);
+        assert_int_equal(r.verdict.delivered, 2000);
         altinj_run_result_free(&r);
     }
 }
@@ -196,11 +210,11 @@ static bool counters_equal(const struct altinj_run_result *a, const struct altin
 
 static void print_counts(const char *what, const struct altinj_run_result *r)
 {
-    print_message("  %s: exits %llu vmruns %llu failed %llu svsm %llu busy %llu window %llu "
+    print_message("  %s: exits %llu vmruns %llu failed %llu svsm %llu busy %llu eoi exits %llu "
                   "kicks %llu suppressed %llu\n",
                   what, (unsigned long long)r->c.exits, (unsigned long long)r->c.vmruns,
                   (unsigned long long)r->c.failed_vmruns, (unsigned long long)r->c.svsm_entries,
-                  (unsigned long long)r->c.busy_events, (unsigned long long)r->c.window_exits,
+                  (unsigned long long)r->c.busy_events, (unsigned long long)r->c.eoi_exits,
                   (unsigned long long)r->kicks, (unsigned long long)r->kicks_suppressed);
 }
 
@@ -215,7 +229,7 @@ static void crossval(const char *profile)
     const struct altinj_cost_profile *costs = altinj_costs_builtin(profile);
     struct altinj_live_config cfg = {
         .arrivals = f.arr, .count = f.count, .nsources = 1, .clock = &f.clock,
-        .drain_timeout_s = 10};
+        .drain_timeout_s = 10, .workload = &f.wl, .seed = 5};
     assert_int_equal(altinj_costs_to_cycles(costs, f.clock.hz, cfg.cost_cycles), 0);
     unsigned skipped = 0;
     const double deadline = wall_s() + LIVE_BUDGET_S;

@@ -148,11 +148,21 @@ static void vcpu0_is_the_single_vcpu_run(void **state)
     assert_int_equal(altinj_sim_run(&cfg, &many, NULL, err, sizeof err), ALTINJ_SIM_OK);
     assert_true(altinj_run_result_ok(&one));
     assert_true(altinj_run_result_ok(&many));
-    /* The 31 idle vCPUs add only their first VMRUN each (1067 cycles in snp). */
+    /* The 31 idle vCPUs add only their launch each: one VMPL0 run (3720 cycles in snp, a
+     * doorbell read finding nothing) and the first VMRUN (1067 cycles). */
     assert_int_equal(many.c.vmruns, one.c.vmruns + 31);
     assert_int_equal(many.c.hv_cycles, one.c.hv_cycles + 31 * 1067);
+    assert_int_equal(many.c.svsm_entries, one.c.svsm_entries + 31);
+    assert_int_equal(many.c.svsm_by_reason[ALTINJ_SVSM_START],
+                     one.c.svsm_by_reason[ALTINJ_SVSM_START] + 31);
+    assert_int_equal(many.c.doorbell_reads, one.c.doorbell_reads + 31);
+    assert_int_equal(many.c.svsm_cycles, one.c.svsm_cycles + 31 * 3720);
     many.c.vmruns = one.c.vmruns;
     many.c.hv_cycles = one.c.hv_cycles;
+    many.c.svsm_entries = one.c.svsm_entries;
+    many.c.svsm_by_reason[ALTINJ_SVSM_START] = one.c.svsm_by_reason[ALTINJ_SVSM_START];
+    many.c.doorbell_reads = one.c.doorbell_reads;
+    many.c.svsm_cycles = one.c.svsm_cycles;
     assert_memory_equal(&one.c, &many.c, sizeof one.c);
     assert_int_equal(one.posted, many.posted);
     assert_true(altinj_hist_mean(&one.latency_ns) == altinj_hist_mean(&many.latency_ns));

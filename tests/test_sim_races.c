@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "altinj_costs.h"
@@ -55,16 +57,20 @@ static void expect_exactly_once(const struct outcome *o)
                  (unsigned long long)r->c.internal_errors);
     assert_int_equal(r->verdict.delivered, r->posted);
     assert_int_equal(altinj_hist_count(&r->latency_ns), r->posted);
-    assert_int_equal(r->c.reinjections, r->c.busy_events);
+    /* Every cut is repaired by a copy into EVENTINJ, or left to the guest (OpenHCL's software
+     * events: none in these workloads). */
+    assert_int_equal(r->c.reinjections + r->c.left_to_guest, r->c.busy_events);
     if (strcmp(r->strategy, "reactive") == 0)
-        assert_int_equal(r->c.failed_vmruns, r->c.busy_events);
+        assert_true(r->c.failed_vmruns <= r->c.busy_events);
     else
         assert_int_equal(r->c.failed_vmruns, 0);
+    assert_int_equal(r->c.unpresented, 0);
     /* Events: every action counted once. */
     const struct altinj_sim_stats *st = &o->st;
     assert_int_equal(st->posts, r->posted);
     assert_int_equal(st->exits, r->c.exits);
-    assert_int_equal(st->events, st->posts + st->parks + st->kicks + st->exits + st->steps);
+    assert_int_equal(st->events,
+                     st->posts + st->parks + st->kicks + st->exits + st->steps + st->guest);
 }
 
 static const struct altinj_sim_route ALL = {.kind = ALTINJ_SIM_ROUTE_ALL};
@@ -110,7 +116,8 @@ static void ipi_storm_into_one_vcpu(void **state)
         assert_true(o.st.parks > 0);
         assert_int_equal(o.r.ring_full_waits, o.st.parks);
         assert_true(o.r.late_posts > 0);
-        assert_true(o.r.c.window_exits > 0);
+        /* One vector from 63 senders: most IPIs coalesce into interrupts already due. */
+        assert_true(o.r.c.coalesced > o.r.posted / 2);
         altinj_run_result_free(&o.r);
     }
 }
@@ -150,32 +157,75 @@ static void events_bound_is_exact(void **state)
     altinj_run_result_free(&o.r);
 }
 
-/* A strategy whose SVSM throws the interrupted event away: it clears EXITINTINFO and BUSY on
- * entry. The oracle must see the loss. */
-static enum altinj_svsm_reason lossy_hv(struct altinj_vcpu *v)
-{
-    return altinj_event_is_valid(v->exit_intinfo) ? ALTINJ_SVSM_EXITINTINFO : ALTINJ_SVSM_NONE;
-}
+/* Two posts 5 us apart on two vectors: the second falls inside the SVSM pass the first one
+ * caused, and lands at one of its points as the vCPU's explored schedule decides; it is the
+ * last post, so a post stranded by the process-before-clear mutant is lost for good. */
+static const char TWO_POSTS[] =
+    "         swapper      0 [000]     1.000000:  irq_vectors:local_timer_entry: vector=236\n"
+    "         swapper      0 [000]     1.000005:  irq:irq_handler_entry: irq=24 name=nvme0q1\n";
 
-static void lossy_on_entry(struct altinj_vcpu *v, enum altinj_svsm_reason why)
-{
-    (void)why;
-    atomic_store_explicit(&v->vmsa->guest_exitintinfo, 0, memory_order_relaxed);
-    altinj_busy_release(v->vmsa);
-}
-
-static void broken_strategy_is_caught(void **state)
+/* Each mutant row is caught by the oracle in the explored simulation, with its expected
+ * verdict, in bounded time. */
+static void mutants_are_caught(void **state)
 {
     (void)state;
-    const struct altinj_strategy lossy = {
-        .name = "lossy", .summary = "drops interrupted events", .hv_after_exit = lossy_hv,
-        .svsm_on_entry = lossy_on_entry, .on_busy_inject = ALTINJ_BUSY_REPAIR};
-    struct outcome o;
-    sim("poisson:rate=100000,busy=0.2", &lossy, 4, ALL, 0, 5000000, &o);
-    assert_false(altinj_run_result_ok(&o.r));
-    assert_true(o.r.verdict.lost > 0);
-    assert_int_equal(o.r.verdict.lost, o.r.posted - o.r.verdict.delivered);
-    altinj_run_result_free(&o.r);
+    char two[] = "/tmp/altinj-two-posts-XXXXXX";
+    const int fd = mkstemp(two);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, TWO_POSTS, sizeof TWO_POSTS - 1), (ssize_t)(sizeof TWO_POSTS - 1));
+    close(fd);
+    char pbc[128];
+    snprintf(pbc, sizeof pbc, "trace:file=%s,busy=0", two);
+    struct {
+        const char *row, *spec, *faults;
+        unsigned vcpus;
+    } cases[] = {
+        {"mutant-pr881", "poisson:rate=100000,busy=0.2", "none", 1},
+        /* A guest that keeps interrupts masked most of the time gets them through V_IRQ. */
+        {"mutant-pr1064", "poisson:rate=100000,busy=0.05,masked=0.9,mask_us=50", "none", 1},
+        {"mutant-trust-flag", "poisson:rate=100000,busy=0.2", "flag-no-busy=0.3", 1},
+        /* Every vCPU replays the two posts with its own explored schedule. */
+        {"mutant-process-before-clear", pbc, "none", 32},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct altinj_strategy *m = altinj_strategy_find(cases[i].row);
+        assert_non_null(m);
+        char err[256];
+        struct altinj_workload_spec wl;
+        assert_int_equal(altinj_workload_parse(cases[i].spec, &wl, err, sizeof err), 0);
+        struct altinj_fault_spec faults;
+        assert_int_equal(altinj_fault_spec_parse(cases[i].faults, &faults, err, sizeof err), 0);
+        const struct altinj_sim_config cfg = {
+            .strategy = m, .workload = &wl, .costs = altinj_costs_builtin("snp"), .seed = 21,
+            .vcpus = cases[i].vcpus, .route = ALL, .explore = true, .duration_ns = 20000000,
+            .faults = &faults};
+        struct outcome o;
+        assert_int_equal(altinj_run_result_init(&o.r, m->name, "sim"), 0);
+        assert_int_equal(altinj_sim_run(&cfg, &o.r, &o.st, err, sizeof err), ALTINJ_SIM_OK);
+        const struct altinj_run_result *r = &o.r;
+        print_message("  %s: posted %llu lost %llu duplicated %llu stalled %d fatal %d\n",
+                      m->name, (unsigned long long)r->posted, (unsigned long long)r->verdict.lost,
+                      (unsigned long long)r->verdict.duplicated, r->stalled, r->fatal);
+        assert_false(altinj_run_result_ok(r));
+        if (strcmp(m->expect, "duplicated") == 0)
+            assert_true(r->verdict.duplicated > 0);
+        else
+            assert_true(r->verdict.lost > 0);
+        /* The same workload is exactly once for the row the mutant breaks. */
+        const struct altinj_strategy *honest =
+            altinj_strategy_find(strcmp(m->expect, "duplicated") == 0 ? "hvdb-flag"
+                                                                      : "unconditional");
+        struct altinj_sim_config hc = cfg;
+        hc.strategy = honest;
+        struct outcome h;
+        assert_int_equal(altinj_run_result_init(&h.r, honest->name, "sim"), 0);
+        assert_int_equal(altinj_sim_run(&hc, &h.r, &h.st, err, sizeof err), ALTINJ_SIM_OK);
+        assert_true(altinj_run_result_ok(&h.r));
+        altinj_run_result_free(&h.r);
+        altinj_run_result_free(&o.r);
+        altinj_workload_spec_free(&wl);
+    }
+    unlink(two);
 }
 
 int main(void)
@@ -186,7 +236,7 @@ int main(void)
         cmocka_unit_test(rr_route_spreads_sources),
         cmocka_unit_test(thousand_vcpus),
         cmocka_unit_test(events_bound_is_exact),
-        cmocka_unit_test(broken_strategy_is_caught),
+        cmocka_unit_test(mutants_are_caught),
     };
     return cmocka_run_group_tests_name("sim_races", tests, NULL, NULL);
 }

@@ -295,7 +295,7 @@ static void test_trace_busy_and_describe(void **state)
     char a[1024], b[1024];
     assert_true(altinj_workload_describe(&s, a, sizeof(a)) < (int)sizeof(a));
     assert_string_equal(a, "trace:file=" DATA("perf_irq_good.txt")
-                           ",speed=1,loop=1,busy=1,exc=1,seed=5");
+                           ",speed=1,loop=1,busy=1,exc=1,soft=0,masked=0,mask_us=10,seed=5");
     parse_ok(a, &t);
     altinj_workload_describe(&t, b, sizeof(b));
     assert_string_equal(a, b);

@@ -7,8 +7,11 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "altinj_event.h"
+#include "altinj_guest.h"
 #include "altinj_workload.h"
 
 static void parse_ok(const char *spec, struct altinj_workload_spec *s)
@@ -66,7 +69,7 @@ static void test_timer(void **state)
     assert_int_equal(altinj_workload_sources(&s), 1);
     assert_int_equal(altinj_workload_source_cpu(&s, 0), -1);
     assert_int_equal(altinj_workload_seed(&s, 77), 77);
-    check_round_trip(&s, "timer:hz=1000,vector=0xEC,busy=0.05,exc=0");
+    check_round_trip(&s, "timer:hz=1000,vector=0xEC,busy=0.05,exc=0,soft=0,masked=0,mask_us=10");
     altinj_workload_spec_free(&s);
 
     parse_ok("timer:hz=1e6,vector=0x20,busy=0,exc=1,seed=0xFFFFFFFFFFFFFFFF", &s);
@@ -75,7 +78,7 @@ static void test_timer(void **state)
     assert_true(s.has_seed);
     assert_true(s.seed == UINT64_MAX);
     assert_true(altinj_workload_seed(&s, 77) == UINT64_MAX);
-    check_round_trip(&s, "timer:hz=1000000,vector=0x20,busy=0,exc=1,seed=18446744073709551615");
+    check_round_trip(&s, "timer:hz=1000000,vector=0x20,busy=0,exc=1,soft=0,masked=0,mask_us=10,seed=18446744073709551615");
     altinj_workload_spec_free(&s);
 }
 
@@ -87,7 +90,7 @@ static void test_poisson_burst_ipi(void **state)
     assert_int_equal(s.kind, ALTINJ_WL_POISSON);
     assert_true(s.rate == 250000.0);
     assert_int_equal(s.vector, 0xFF);
-    check_round_trip(&s, "poisson:rate=250000,vector=0xFF,busy=0.1,exc=0");
+    check_round_trip(&s, "poisson:rate=250000,vector=0xFF,busy=0.1,exc=0,soft=0,masked=0,mask_us=10");
     altinj_workload_spec_free(&s);
 
     parse_ok("poisson:rate=30000", &s);
@@ -99,7 +102,7 @@ static void test_poisson_burst_ipi(void **state)
     assert_true(s.rate == 2e6 && s.on_us == 50.0 && s.off_us == 950.5);
     assert_int_equal(s.vector, 0x31);
     assert_int_equal(altinj_workload_sources(&s), 1);
-    check_round_trip(&s, "burst:rate=2000000,on=50,off=950.5,vector=0x31,busy=0.05,exc=0.25,"
+    check_round_trip(&s, "burst:rate=2000000,on=50,off=950.5,vector=0x31,busy=0.05,exc=0.25,soft=0,masked=0,mask_us=10,"
                          "seed=42");
     altinj_workload_spec_free(&s);
 
@@ -109,7 +112,7 @@ static void test_poisson_burst_ipi(void **state)
     assert_int_equal(s.senders, 7);
     assert_int_equal(s.vector, 0xFB);
     assert_int_equal(altinj_workload_sources(&s), 7);
-    check_round_trip(&s, "ipi:senders=7,rate=100000,vector=0xFB,busy=0.05,exc=0");
+    check_round_trip(&s, "ipi:senders=7,rate=100000,vector=0xFB,busy=0.05,exc=0,soft=0,masked=0,mask_us=10");
     altinj_workload_spec_free(&s);
 
     parse_ok("ipi:senders=64,rate=1e9", &s);
@@ -239,7 +242,7 @@ static void test_describe_truncation(void **state)
     parse_ok("poisson:rate=123456.75,busy=0.333,exc=0.125", &s);
     char full[256], tiny[8];
     const int n = altinj_workload_describe(&s, full, sizeof(full));
-    assert_string_equal(full, "poisson:rate=123456.75,vector=0x30,busy=0.333,exc=0.125");
+    assert_string_equal(full, "poisson:rate=123456.75,vector=0x30,busy=0.333,exc=0.125,soft=0,masked=0,mask_us=10");
     assert_int_equal(altinj_workload_describe(&s, tiny, sizeof(tiny)), n);
     assert_string_equal(tiny, "poisson");
     assert_int_equal(altinj_workload_describe(&s, NULL, 0), n);
@@ -258,10 +261,66 @@ static void test_describe_truncation(void **state)
     altinj_workload_spec_free(&s);
 }
 
+/* The guest's own events and its interruptibility. */
+static void test_guest_keys(void **state)
+{
+    (void)state;
+    struct altinj_workload_spec s;
+    parse_ok("poisson:rate=1000,exc=0.25,soft=0.5,masked=0.3,mask_us=20", &s);
+    assert_true(s.exc == 0.25 && s.soft == 0.5 && s.masked == 0.3 && s.mask_us == 20.0);
+    check_round_trip(&s, "poisson:rate=1000,vector=0x30,busy=0.05,exc=0.25,soft=0.5,masked=0.3,"
+                         "mask_us=20");
+    /* The draws: #PF/#VC for exc, INTn/INT3/INTO for soft, guest-raised; the rest posted. */
+    struct altinj_arrival *a = NULL;
+    size_t n = 0;
+    assert_int_equal(altinj_workload_pregenerate(&s, 3, 30000, UINT64_MAX, &a, &n), 0);
+    size_t pf = 0, vc = 0, intn = 0, bp = 0, of = 0, posted = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!altinj_arrival_guest_raised(&a[i])) {
+            posted++;
+            continue;
+        }
+        if (a[i].type == ALTINJ_EVENT_SOFTINT && a[i].vector == ALTINJ_WL_SOFT_VECTOR)
+            intn++;
+        else if (a[i].vector == ALTINJ_VEC_PF && a[i].error_valid)
+            pf++;
+        else if (a[i].vector == ALTINJ_VEC_VC && a[i].error_valid)
+            vc++;
+        else if (a[i].vector == ALTINJ_VEC_BP && !a[i].error_valid)
+            bp++;
+        else if (a[i].vector == ALTINJ_VEC_OF && !a[i].error_valid)
+            of++;
+    }
+    free(a);
+    assert_int_equal(pf + vc + intn + bp + of + posted, n);
+    /* Expected shares 12.5 / 12.5 / 16.7 x 3 / 25 %, within 1.5 points at 30000 draws. */
+    assert_true(pf > 3300 && pf < 4200 && vc > 3300 && vc < 4200);
+    assert_true(intn > 4500 && intn < 5500 && bp > 4500 && bp < 5500 && of > 4500 && of < 5500);
+    assert_true(posted > 7000 && posted < 8000);
+    /* The guest's interruptibility in clock cycles. */
+    struct altinj_guest_config g;
+    altinj_workload_guest(&s, 3, 0, 1000000000u, &g);
+    assert_true(g.masked == 0.3);
+    assert_int_equal(g.mask_cycles, 20000);
+    struct altinj_guest_config g1;
+    altinj_workload_guest(&s, 3, 1, 1000000000u, &g1);
+    assert_true(g.seed != g1.seed); /* each vCPU its own stream */
+    altinj_workload_spec_free(&s);
+
+    parse_fails("poisson:rate=5,exc=0.6,soft=0.5", "exc + soft must be at most 1");
+    parse_fails("poisson:rate=5,soft=2", "soft must be a fraction in [0,1] (got '2')");
+    parse_fails("poisson:rate=5,masked=1", "masked must be below 1");
+    parse_fails("poisson:rate=5,masked=-0.1", "masked must be a fraction in [0,1]");
+    parse_fails("poisson:rate=5,mask_us=0", "mask_us must be > 0 us");
+    parse_fails("poisson:rate=5,mask_us=1e10", "mask_us must be in [0.001, 1e9] us");
+    parse_fails("poisson:rate=5,masked=0.1,masked=0.2", "masked");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_timer),
+        cmocka_unit_test(test_guest_keys),
         cmocka_unit_test(test_poisson_burst_ipi),
         cmocka_unit_test(test_unknown_kind_and_key),
         cmocka_unit_test(test_missing_and_duplicate),

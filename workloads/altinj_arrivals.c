@@ -3,6 +3,7 @@
 #include "altinj_wl_internal.h"
 
 #include "altinj_event.h"
+#include "altinj_guest.h"
 #include "altinj_irq.h"
 
 #include <stdlib.h>
@@ -30,6 +31,7 @@ struct altinj_arrivals *altinj_arrivals_create(const struct altinj_workload_spec
     g->busy = spec->busy;
     g->exc = spec->exc;
     g->exc_pf = spec->exc / 2.0;
+    g->soft = spec->soft;
     g->source = (uint8_t)source;
     g->vector = spec->vector;
     switch (spec->kind) {
@@ -91,6 +93,15 @@ bool altinj_arrivals_next(struct altinj_arrivals *g, struct altinj_arrival *out)
         out->vector = ALTINJ_VEC_VC;
         out->error_valid = true;
         out->error_code = ALTINJ_WL_VC_ERROR_CODE;
+    } else if (uc < g->exc + g->soft / 3.0) {
+        out->type = ALTINJ_EVENT_SOFTINT;
+        out->vector = ALTINJ_WL_SOFT_VECTOR;
+    } else if (uc < g->exc + 2.0 * g->soft / 3.0) {
+        out->type = ALTINJ_EVENT_EXCEPTION;
+        out->vector = ALTINJ_VEC_BP;
+    } else if (uc < g->exc + g->soft) {
+        out->type = ALTINJ_EVENT_EXCEPTION;
+        out->vector = ALTINJ_VEC_OF;
     } else {
         out->type = ALTINJ_EVENT_EXTINT;
         out->vector = vector;
@@ -133,4 +144,18 @@ void altinj_arrival_to_irq(const struct altinj_arrival *a, uint64_t seq, uint64_
     irq->error_code = a->error_valid ? a->error_code : 0;
     irq->source = a->source;
     irq->delivery_cut = a->busy ? 1 : 0;
+}
+
+void altinj_workload_guest(const struct altinj_workload_spec *spec, uint64_t seed, unsigned vcpu,
+                           uint64_t clock_hz, struct altinj_guest_config *out)
+{
+    const uint64_t s = altinj_workload_seed(spec, seed);
+    *out = (struct altinj_guest_config){
+        .masked = spec->masked,
+        .mask_cycles = (uint64_t)(spec->mask_us * 1e-6 * (double)clock_hz + 0.5),
+        /* A stream of its own per vCPU, apart from every arrival stream. */
+        .seed = s ^ (UINT64_C(0xA0761D6478BD642F) * ((uint64_t)vcpu + 1)),
+    };
+    if (out->masked > 0 && out->mask_cycles == 0)
+        out->mask_cycles = 1;
 }

@@ -67,10 +67,11 @@ struct altinj_arrivals {
     const struct altinj_workload_spec *spec;
     struct altinj_rng time_rng;   /* inter-arrival times */
     struct altinj_rng busy_rng;   /* one draw per arrival: busy or not */
-    struct altinj_rng class_rng;  /* one draw per arrival: interrupt, #PF or #VC */
+    struct altinj_rng class_rng;  /* one draw per arrival: interrupt or guest event */
     double busy;
-    double exc_pf;                /* class draw below this: #PF; below exc: #VC */
-    double exc;
+    double exc_pf;                /* class draw below this: #PF; below exc: #VC; then INTn, */
+    double exc;                   /* INT3 and INTO, a third of soft each */
+    double soft;
     uint64_t last_t;
     uint8_t source;
     uint8_t vector;

@@ -9,16 +9,17 @@
 
 enum key {
     K_HZ, K_RATE, K_ON, K_OFF, K_SENDERS, K_FILE, K_CPUS, K_SPEED, K_LOOP,
-    K_BUSY, K_EXC, K_SEED, K_VECTOR, K_COUNT
+    K_BUSY, K_EXC, K_SOFT, K_MASKED, K_MASK_US, K_SEED, K_VECTOR, K_COUNT
 };
 
 static const char *const key_name[K_COUNT] = {
     "hz", "rate", "on", "off", "senders", "file", "cpus", "speed", "loop",
-    "busy", "exc", "seed", "vector",
+    "busy", "exc", "soft", "masked", "mask_us", "seed", "vector",
 };
 
 #define BIT(k) (1u << (k))
-#define COMMON (BIT(K_BUSY) | BIT(K_EXC) | BIT(K_SEED))
+#define COMMON                                                                                 \
+    (BIT(K_BUSY) | BIT(K_EXC) | BIT(K_SOFT) | BIT(K_MASKED) | BIT(K_MASK_US) | BIT(K_SEED))
 
 struct kind_info {
     const char *name;
@@ -255,6 +256,9 @@ static int fill(const struct kind_info *ki, const char **val, struct altinj_work
     s->kind = ki->kind;
     s->busy = ALTINJ_WL_DEFAULT_BUSY;
     s->exc = 0.0;
+    s->soft = 0.0;
+    s->masked = 0.0;
+    s->mask_us = ALTINJ_WL_DEFAULT_MASK_US;
     s->vector = ki->vector;
     s->speed = 1.0;
     s->loop = 1;
@@ -292,6 +296,24 @@ static int fill(const struct kind_info *ki, const char **val, struct altinj_work
     if (val[K_BUSY] && parse_fraction("busy", val[K_BUSY], &s->busy, why, len))
         return -1;
     if (val[K_EXC] && parse_fraction("exc", val[K_EXC], &s->exc, why, len))
+        return -1;
+    if (val[K_SOFT] && parse_fraction("soft", val[K_SOFT], &s->soft, why, len))
+        return -1;
+    if (!(s->exc + s->soft <= 1.0)) {
+        snprintf(why, len, "exc + soft must be at most 1 (got %.17g + %.17g)", s->exc, s->soft);
+        return -1;
+    }
+    if (val[K_MASKED]) {
+        if (parse_fraction("masked", val[K_MASKED], &s->masked, why, len))
+            return -1;
+        if (!(s->masked < 1.0)) {
+            snprintf(why, len, "masked must be below 1: a guest that never enables interrupts "
+                               "never takes one (got '" ECHO "')",
+                     val[K_MASKED]);
+            return -1;
+        }
+    }
+    if (val[K_MASK_US] && parse_window("mask_us", val[K_MASK_US], &s->mask_us, why, len))
         return -1;
     if (val[K_SEED]) {
         if (parse_u64("seed", val[K_SEED], &s->seed, why, len))

@@ -13,7 +13,9 @@
  *   trace:file=PATH[,cpus=LIST][,speed=X][,loop=N]
  *                                  replay of `perf script` text; one source per selected CPU
  *
- *   common to all kinds: busy=F (default 0.05), exc=F (default 0), seed=N;
+ *   common to all kinds: busy=F (default 0.05), exc=F and soft=F (default 0: shares of arrivals
+ *   that are the guest's own exceptions and software events), masked=F (default 0) and mask_us=US
+ *   (default 10: the guest's interrupt-masked share of time and mean masked span), seed=N;
  *   all kinds but trace: vector=N (0x20..0xFF; default timer 0xEC, poisson 0x30, burst 0x31,
  *   ipi 0xFB).
  *
@@ -62,9 +64,13 @@ enum altinj_workload_kind {
 #define ALTINJ_WL_HORIZON_NS   (UINT64_C(1) << 62)
 
 #define ALTINJ_WL_DEFAULT_BUSY 0.05
-/* Exceptions drawn by exc=: #PF with error code 0x2 (supervisor write to a not-present page,
- * the common demand-fault case) and #VC with error code 0x72 (SVM exit code of CPUID, the
- * most common #VC cause in an SNP guest). */
+#define ALTINJ_WL_DEFAULT_MASK_US 10.0
+/* Exceptions drawn by exc= (raised by the guest's own instructions): #PF with error code 0x2
+ * (supervisor write to a not-present page, the common demand-fault case) and #VC with error
+ * code 0x72 (SVM exit code of CPUID, the most common #VC cause in an SNP guest). Software events
+ * drawn by soft=, a third each: INTn 0x80 (type 4), INT3 (#BP, type 3 vector 3), INTO (#OF,
+ * type 3 vector 4). */
+#define ALTINJ_WL_SOFT_VECTOR 0x80u
 #define ALTINJ_WL_PF_ERROR_CODE 0x2u
 #define ALTINJ_WL_VC_ERROR_CODE 0x72u
 
@@ -76,7 +82,10 @@ struct altinj_workload_spec {
     double on_us, off_us;  /* burst windows */
     unsigned senders;      /* ipi */
     double busy;           /* probability that a delivery is interrupted by a VMEXIT */
-    double exc;            /* probability that an event is a guest exception */
+    double exc;            /* probability that an event is a guest exception (#PF/#VC) */
+    double soft;           /* probability that an event is a guest INTn/INT3/INTO */
+    double masked;         /* share of guest time with interrupts masked (IF clear), [0, 1) */
+    double mask_us;        /* mean length of a masked span */
     bool has_seed;         /* seed= given: it overrides the caller's seed */
     uint64_t seed;
     uint8_t vector;        /* non-trace kinds */
@@ -95,7 +104,8 @@ struct altinj_arrival {
     uint64_t t_ns;       /* intended time from run start; non-decreasing per source */
     uint32_t error_code; /* meaningful when error_valid */
     uint8_t vector;
-    uint8_t type;        /* enum altinj_event_type: EXTINT or EXCEPTION */
+    uint8_t type;        /* enum altinj_event_type: EXTINT (posted by the hypervisor), or
+                            EXCEPTION / SOFTINT (raised by the guest's own instruction) */
     uint8_t source;      /* source index, < altinj_workload_sources() */
     bool error_valid;
     bool busy;           /* this delivery is to be interrupted by a VMEXIT (BUSY case) */
@@ -172,6 +182,19 @@ void altinj_merge_destroy(struct altinj_merge *m);
 int altinj_workload_pregenerate(const struct altinj_workload_spec *spec, uint64_t seed,
                                 size_t max, uint64_t until_ns, struct altinj_arrival **out,
                                 size_t *count);
+
+/* The guest's interruptibility for vCPU `vcpu` (altinj_guest.h), in cycles of a clock of
+ * clock_hz: masked share and mean span from the spec, its own seed from (effective seed, vcpu). */
+struct altinj_guest_config;
+void altinj_workload_guest(const struct altinj_workload_spec *spec, uint64_t seed, unsigned vcpu,
+                           uint64_t clock_hz, struct altinj_guest_config *out);
+
+/* Whether the guest raises this arrival itself (an exception or software event) rather than
+ * the hypervisor posting it. */
+static inline bool altinj_arrival_guest_raised(const struct altinj_arrival *a)
+{
+    return a->type != 0; /* ALTINJ_EVENT_EXTINT */
+}
 
 /* Fills *irq from an arrival: vector, type, error code, source and delivery_cut (= busy), with
  * the run's sequence number and intended time (in the run's clock units) supplied by the

@@ -56,6 +56,11 @@ int altinj_workload_describe(const struct altinj_workload_spec *s, char *buf, si
     shortest(a, sizeof(a), s->busy);
     shortest(b, sizeof(b), s->exc);
     rc |= altinj_wl_appendf(buf, len, &used, ",busy=%s,exc=%s", a, b);
+    shortest(a, sizeof(a), s->soft);
+    shortest(b, sizeof(b), s->masked);
+    rc |= altinj_wl_appendf(buf, len, &used, ",soft=%s,masked=%s", a, b);
+    shortest(a, sizeof(a), s->mask_us);
+    rc |= altinj_wl_appendf(buf, len, &used, ",mask_us=%s", a);
     if (s->has_seed)
         rc |= altinj_wl_appendf(buf, len, &used, ",seed=%" PRIu64, s->seed);
     if (rc != 0 || used > (size_t)INT32_MAX)

@@ -21,7 +21,9 @@
 
 /* Per-source ring capacity: 64 Ki records (2 MiB) absorbs a long stall at 10M/s. */
 #define RING_CAPACITY (UINT64_C(1) << 16)
-#define PENDING_CAPACITY (UINT64_C(1) << 16)
+#define LEDGER_CAPACITY (UINT32_C(1) << 16)
+/* The vCPU reads the clock for its deadline once per this many world-loop steps. */
+#define DEADLINE_EVERY 64u
 
 struct live;
 
@@ -49,6 +51,7 @@ struct live {
     struct poster posters[64];
     uint64_t start_tsc;
     uint64_t last_intended_tsc;
+    uint64_t drain_deadline;     /* last intended arrival + the drain timeout */
     uint64_t ns_per_cycle_q32;    /* ns = cycles * this >> 32 */
     uint64_t late_cycles;
     uint64_t stall_cycles;       /* records waiting this long with no kick: a stall */
@@ -93,6 +96,23 @@ static void hold_kick(const struct live *l, uint64_t ns)
     }
 }
 
+static bool aborted(const struct live *l)
+{
+    /* relaxed: a stop request; nothing is read through it. */
+    return atomic_load_explicit(&l->abort_run, memory_order_relaxed) != 0;
+}
+
+/* Waits for the absolute time `until`; false if the run was stopped meanwhile. */
+static bool wait_until(const struct live *l, uint64_t until)
+{
+    for (unsigned spins = 0; altinj_tsc_now() < until; spins++) {
+        if ((spins & 255) == 0 && aborted(l))
+            return false;
+        relax(l);
+    }
+    return true;
+}
+
 static void wait_for_go(struct live *l)
 {
     /* acquire: pairs with the release store of go in altinj_live_run, after which start_tsc
@@ -115,31 +135,23 @@ static void *poster_main(void *arg)
         const struct altinj_arrival *a = &cfg->arrivals[seq];
         const uint64_t intended = l->start_tsc + altinj_ns_to_tsc(cfg->clock, a->t_ns);
         /* Open loop: wait for the absolute intended time, never for the system. */
-        if (l->placement.oversubscribed) {
-            while (altinj_tsc_now() < intended)
-                sched_yield();
-        } else {
-            altinj_tsc_spin_until(intended);
-        }
-        /* relaxed: as below. */
-        if (atomic_load_explicit(&l->abort_run, memory_order_relaxed))
+        if (!wait_until(l, intended))
             break;
         struct altinj_irq irq;
         altinj_arrival_to_irq(a, seq, intended, &irq);
         struct altinj_ring *ring = &l->rings[a->source];
-        bool aborted = false;
+        bool stopped = false;
         while (!altinj_ring_push(ring, &irq)) {
             p->ring_full_waits++;
-            /* relaxed: a stop request; nothing is read through it. */
-            if (atomic_load_explicit(&l->abort_run, memory_order_relaxed)) {
-                aborted = true;
+            if (aborted(l) || altinj_tsc_now() > l->drain_deadline) {
+                stopped = true;
                 break;
             }
             relax(l);
         }
-        if (aborted)
+        if (stopped)
             break;
-        altinj_hvdb_post_irq(l->hvdb, ALTINJ_GUEST_VMPL, altinj_irq_doorbell_vector(&irq));
+        altinj_hvdb_post_irq(l->hvdb, ALTINJ_GUEST_VMPL, irq.vector);
         p->doorbell_writes++;
         /* A hostile hypervisor's own doorbell writes, and how long it holds this kick back. */
         const uint64_t hold = l->faults_on ? altinj_fault_poster_after_post(&p->fp, l->hvdb) : 0;
@@ -189,7 +201,8 @@ static void env_handler_entry(void *ctx, const struct altinj_delivery *d)
     const uint64_t now = d->now;
     altinj_hist_record(&l->out->latency_ns,
                        now > d->irq->intended ? cycles_to_ns(l, now - d->irq->intended) : 0);
-    if (d->cuts > 0)
+    /* Once per interrupt: coalesced events share its cut and its re-delivery. */
+    if (d->cuts > 0 && d->index == 0)
         altinj_hist_record(&l->out->busy_redelivery_ns,
                            now > d->first_cut ? cycles_to_ns(l, now - d->first_cut) : 0);
     const uint64_t n = ++l->handled;
@@ -209,46 +222,101 @@ static bool env_delivery_cut_faults(void *ctx, const struct altinj_irq *irq, uns
     return cuts == 0 && irq->delivery_cut;
 }
 
-static bool rings_empty(struct live *l)
+enum idle_end {
+    IDLE_KICK,      /* a poster's IPI landed: the guest exits */
+    IDLE_GUEST,     /* the guest does something by itself now (altinj_vcpu_guest_next) */
+    IDLE_DONE,      /* everything posted and delivered */
+    IDLE_STALLED,   /* past the drain deadline, or work waited with no kick coming */
+};
+
+static bool all_posted(struct live *l)
 {
-    for (unsigned s = 0; s < l->cfg->nsources; s++)
-        if (!altinj_ring_empty(&l->rings[s]))
-            return false;
-    return true;
+    /* acquire: pairs with the release fetch_add in poster_main. */
+    return atomic_load_explicit(&l->posters_done, memory_order_acquire) == l->placement.nposters;
 }
 
-/* The guest runs (idles) until a kick. Returns false when the run is over: everything was
- * delivered, or the drain deadline passed, or records have waited without a kick for longer
- * than the drain timeout (a lost wakeup: reported as a stall, never a hang). */
-static bool vcpu_idle(struct live *l, struct altinj_vcpu *v, uint64_t drain_deadline)
+/* The guest runs (idles) until a kick or its own next action. Ends the run when everything
+ * was delivered, or the drain deadline passed, or work has waited without a kick for longer
+ * than the drain timeout (a lost wakeup: a stall, never a hang). */
+static enum idle_end vcpu_idle(struct live *l, struct altinj_vcpu *v)
 {
     const uint64_t idle_since = altinj_tsc_now();
+    const uint64_t guest_at = altinj_vcpu_guest_next(v);
     for (unsigned spins = 0;; spins++) {
         /* acquire: pairs with the release store of kick in poster_main. */
         if (atomic_exchange_explicit(&l->kick, 0, memory_order_acquire))
-            return true;
+            return IDLE_KICK;
         if ((spins & 63) == 0) {
-            /* acquire: pairs with the release fetch_add in poster_main. */
-            const bool all_posted = atomic_load_explicit(&l->posters_done, memory_order_acquire) ==
-                                    l->placement.nposters;
-            if (all_posted) {
-                if (!altinj_vcpu_work_pending(v) && rings_empty(l) &&
-                    !atomic_load_explicit(&l->kick, memory_order_relaxed))
-                    return false;
-                if (altinj_tsc_now() > drain_deadline) {
-                    l->out->stalled = true;
-                    return false;
-                }
-            } else if ((spins & 0xFFFF) == 0 &&
-                       altinj_tsc_now() - idle_since > l->stall_cycles && !rings_empty(l)) {
-                l->out->stalled = true;
-                /* relaxed: a stop request the posters poll. */
-                atomic_store_explicit(&l->abort_run, 1, memory_order_relaxed);
-                return false;
+            const uint64_t now = altinj_tsc_now();
+            if (now >= guest_at)
+                return IDLE_GUEST;
+            if (all_posted(l)) {
+                if (!altinj_vcpu_busy(v) && !atomic_load_explicit(&l->kick, memory_order_relaxed))
+                    return IDLE_DONE;
+                if (now > l->drain_deadline)
+                    return IDLE_STALLED;
+            } else if ((spins & 0xFFFF) == 0 && now - idle_since > l->stall_cycles &&
+                       altinj_vcpu_busy(v)) {
+                return IDLE_STALLED;
             }
         }
         relax(l);
     }
+}
+
+/* The world loop; returns when the run is over, with out->fatal or out->stalled set if it did
+ * not end by delivering everything. */
+static void world_loop(struct live *l, struct altinj_vcpu *v)
+{
+    /* Past this, even a row whose world loop never idles is stopped (issue: a row that drops
+     * a re-injected event can loop through exits forever). */
+    const uint64_t hard_deadline = l->drain_deadline + l->stall_cycles / 8;
+    enum altinj_step st = ALTINJ_STEP_EXITED;
+    for (unsigned steps = 0;; steps++) {
+        if ((steps % DEADLINE_EVERY) == 0 && altinj_tsc_now() > hard_deadline) {
+            l->out->stalled = true;
+            return;
+        }
+        if (st == ALTINJ_STEP_EXITED) {
+            st = altinj_vcpu_enter(v);
+            continue;
+        }
+        if (st == ALTINJ_STEP_FATAL) {
+            l->out->fatal = true;
+            l->out->fatal_reason = v->fatal_reason;
+            return;
+        }
+        switch (vcpu_idle(l, v)) {
+        case IDLE_KICK:
+            altinj_vcpu_exit(v, ALTINJ_VMEXIT_INTR);
+            st = ALTINJ_STEP_EXITED;
+            break;
+        case IDLE_GUEST:
+            st = altinj_vcpu_guest_run(v);
+            break;
+        case IDLE_DONE:
+            return;
+        case IDLE_STALLED:
+            l->out->stalled = true;
+            return;
+        }
+    }
+}
+
+/* Hands the guest the events its own instructions raise, at their intended times. */
+static int schedule_raises(struct live *l, struct altinj_vcpu *v)
+{
+    const struct altinj_live_config *cfg = l->cfg;
+    for (size_t i = 0; i < cfg->count; i++) {
+        const struct altinj_arrival *a = &cfg->arrivals[i];
+        if (!altinj_arrival_guest_raised(a))
+            continue;
+        struct altinj_irq irq;
+        altinj_arrival_to_irq(a, i, l->start_tsc + altinj_ns_to_tsc(cfg->clock, a->t_ns), &irq);
+        if (altinj_vcpu_guest_schedule(v, &irq) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 static void *vcpu_main(void *arg)
@@ -258,15 +326,26 @@ static void *vcpu_main(void *arg)
         /* relaxed: as in poster_main. */
         atomic_store_explicit(&l->pin_failed, true, memory_order_relaxed);
     /* A fault-free run keeps delivery_cut NULL and v.faults NULL: no fault code runs. */
-    const struct altinj_vcpu_env env = {
-        .ctx = l, .now = env_now, .spend = env_spend, .handler_entry = env_handler_entry,
-        .delivery_cut = l->faults_on ? env_delivery_cut_faults : NULL};
-    const struct altinj_strategy *row =
-        l->faults_on ? altinj_faults_strategy(&l->faults) : l->cfg->strategy;
+    struct altinj_vcpu_config vc = {
+        .strategy = l->faults_on ? altinj_faults_strategy(&l->faults) : l->cfg->strategy,
+        .vmsa = l->vmsa,
+        .hvdb = l->hvdb,
+        .sources = l->ring_ptrs,
+        .nsources = l->cfg->nsources,
+        .oracle = &l->oracle,
+        .env = {.ctx = l, .now = env_now, .spend = env_spend, .handler_entry = env_handler_entry,
+                .delivery_cut = l->faults_on ? env_delivery_cut_faults : NULL},
+        .ledger_capacity = LEDGER_CAPACITY,
+        .model = l->cfg->model,
+    };
+    /* Without a spec the guest never masks interrupts. */
+    if (l->cfg->workload)
+        altinj_workload_guest(l->cfg->workload, l->cfg->seed, 0, l->cfg->clock->hz, &vc.guest);
     struct altinj_vcpu v;
-    if (altinj_vcpu_init(&v, row, l->vmsa, l->hvdb, l->ring_ptrs, l->cfg->nsources,
-                         &l->oracle, &env, PENDING_CAPACITY) != 0) {
+    if (altinj_vcpu_init(&v, &vc) != 0) {
         l->out->fatal = true;
+        l->out->fatal_reason = "out of memory for the vCPU";
+        atomic_store_explicit(&l->abort_run, 1, memory_order_relaxed);
         atomic_store_explicit(&l->vcpu_finished, 1, memory_order_release);
         return NULL;
     }
@@ -277,27 +356,16 @@ static void *vcpu_main(void *arg)
     struct altinj_perf perf;
     const bool perf_ok = altinj_perf_open(&perf, 0) > 0;
     wait_for_go(l);
-    if (perf_ok)
-        altinj_perf_start(&perf);
-    const uint64_t drain_deadline =
-        l->last_intended_tsc + altinj_ns_to_tsc(l->cfg->clock,
-                                                (uint64_t)(l->cfg->drain_timeout_s * 1e9));
-    for (;;) {
-        const enum altinj_step st = altinj_vcpu_enter(&v);
-        if (st == ALTINJ_STEP_FATAL) {
-            l->out->fatal = true;
-            break;
-        }
-        if (st == ALTINJ_STEP_EXITED)
-            continue;
-        if (altinj_vcpu_wants_window(&v)) {
-            altinj_vcpu_exit(&v, ALTINJ_VMEXIT_VINTR);
-            continue;
-        }
-        if (!vcpu_idle(l, &v, drain_deadline))
-            break;
-        altinj_vcpu_exit(&v, ALTINJ_VMEXIT_INTR);
+    if (schedule_raises(l, &v) != 0) {
+        l->out->fatal = true;
+        l->out->fatal_reason = "out of memory for the guest's own events";
+    } else {
+        if (perf_ok)
+            altinj_perf_start(&perf);
+        world_loop(l, &v);
     }
+    /* relaxed: a stop request the posters poll; they end at once instead of at their times. */
+    atomic_store_explicit(&l->abort_run, 1, memory_order_relaxed);
     if (perf_ok) {
         altinj_perf_stop(&perf);
         struct altinj_perf_sample sample;
@@ -327,7 +395,8 @@ static int assign_items(struct live *l, char *err, size_t errlen)
     size_t counts[64] = {0};
     const unsigned np = l->placement.nposters;
     for (size_t i = 0; i < cfg->count; i++)
-        counts[cfg->arrivals[i].source % np]++;
+        if (!altinj_arrival_guest_raised(&cfg->arrivals[i]))
+            counts[cfg->arrivals[i].source % np]++;
     for (unsigned p = 0; p < np; p++) {
         l->posters[p] = (struct poster){.live = l, .index = p, .cpu = l->placement.poster_cpu[p]};
         l->posters[p].items = malloc((counts[p] ? counts[p] : 1) * sizeof(uint32_t));
@@ -337,6 +406,8 @@ static int assign_items(struct live *l, char *err, size_t errlen)
         }
     }
     for (size_t i = 0; i < cfg->count; i++) {
+        if (altinj_arrival_guest_raised(&cfg->arrivals[i]))
+            continue; /* the vCPU's guest raises it (schedule_raises) */
         struct poster *p = &l->posters[cfg->arrivals[i].source % np];
         p->items[p->nitems++] = (uint32_t)i;
     }
@@ -427,6 +498,7 @@ int altinj_live_run(const struct altinj_live_config *cfg, struct altinj_run_resu
     l->last_intended_tsc =
         l->start_tsc + (cfg->count ? altinj_ns_to_tsc(cfg->clock, cfg->arrivals[cfg->count - 1].t_ns)
                                    : 0);
+    l->drain_deadline = l->last_intended_tsc + l->stall_cycles;
     if (started < l->placement.nposters) {
         /* Posters that never started never finish: count them done so the vCPU stops. */
         atomic_store_explicit(&l->posters_done, l->placement.nposters - started,

@@ -4,7 +4,16 @@
  * when invoked; VMRUN enters the guest again. Poster threads on the other CPUs play the
  * hypervisor's interrupt sources: at each arrival's absolute intended time they push the record,
  * post the vector into the #HV doorbell page and kick the vCPU (an IPI, priced by the cost
- * profile). World-switch costs are spent as calibrated TSC busy-waits on the vCPU thread.
+ * profile). Events the guest raises itself (the workload's exc= and soft= shares) are raised by
+ * the vCPU thread when its guest reaches their time, and so is a queued V_IRQ when the guest's
+ * IF opens (masked=). World-switch costs are spent as calibrated TSC busy-waits on the vCPU
+ * thread.
+ *
+ * Bounded time, whatever a strategy row does: every wait has a deadline derived from the run,
+ * the arrival span plus the drain timeout (the vCPU's world loop checks it on every step, so a
+ * row that loops through exits without ever idling ends too; posters check it while they wait).
+ * Past it the run ends with what the oracle saw: lost events, `stalled`, or `fatal` for a VMRUN
+ * that failed twice in a row.
  *
  * Hostile hypervisor (config.faults, core/altinj_faults.h): the vCPU runs the wrapped strategy
  * row, so the hypervisor's lies, omissions, garbage and second-CPU VMRUNs happen in the vCPU
@@ -29,6 +38,7 @@
 
 #include "altinj_cost_kind.h"
 #include "altinj_faults.h"
+#include "altinj_model.h"
 #include "altinj_run_result.h"
 #include "altinj_strategy.h"
 #include "altinj_tsc.h"
@@ -38,6 +48,8 @@ struct altinj_live_config {
     const struct altinj_strategy *strategy;
     const struct altinj_arrival *arrivals; /* merged, time-ordered; seq = index */
     size_t count;
+    const struct altinj_workload_spec *workload; /* for the guest's interruptibility (NULL:
+                                                    the guest never masks interrupts) */
     unsigned nsources;
     const struct altinj_tsc_clock *clock;
     uint64_t cost_cycles[ALTINJ_COST__COUNT];
@@ -50,6 +62,7 @@ struct altinj_live_config {
      * has seed=. */
     const struct altinj_fault_spec *faults;
     uint64_t seed;
+    struct altinj_model model;             /* the premises (altinj_model.h) */
 };
 
 /* Runs the scenario and fills *out (initialised by the caller with altinj_run_result_init).

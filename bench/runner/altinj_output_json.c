@@ -3,6 +3,8 @@
 #include <jansson.h>
 
 #include "altinj_run_faults.h"
+#include "altinj_run_meta.h"
+#include "altinj_strategy.h"
 
 static json_t *hist_json(const struct altinj_hist *h)
 {
@@ -33,10 +35,12 @@ static json_t *faults_json(const struct altinj_run_result *r)
     json_object_set_new(o, "kick_delay_ns", json_integer((json_int_t)fc->kick_delay_ns));
     json_object_set_new(
         o, "double_vmrun",
-        json_pack("{s:I, s:I, s:I, s:I, s:I}", "attempts", (json_int_t)fc->dr_attempts,
-                  "prevented", (json_int_t)fc->dr_prevented, "succeeded",
-                  (json_int_t)fc->dr_succeeded, "violations", (json_int_t)fc->dr_violations,
-                  "held_violations", (json_int_t)fc->dr_held_violations));
+        json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "attempts", (json_int_t)fc->dr_attempts,
+                  "prevented", (json_int_t)fc->dr_prevented, "prevented_by_busy",
+                  (json_int_t)fc->dr_prevented_busy, "prevented_by_svme",
+                  (json_int_t)fc->dr_prevented_svme, "succeeded", (json_int_t)fc->dr_succeeded,
+                  "violations", (json_int_t)fc->dr_violations, "held_violations",
+                  (json_int_t)fc->dr_held_violations));
     json_object_set_new(o, "stolen_deliveries", json_integer((json_int_t)fc->stolen_deliveries));
     json_object_set_new(o, "added_failed_vmruns",
                         json_integer((json_int_t)altinj_run_faults_added_failed_vmruns(r)));
@@ -47,6 +51,53 @@ static json_t *faults_json(const struct altinj_run_result *r)
 static double per_event_ns(uint64_t cycles, uint64_t count, uint64_t hz)
 {
     return count && hz ? (double)cycles * 1e9 / (double)hz / (double)count : 0.0;
+}
+
+static json_t *counts_json(const struct altinj_run_result *r, uint64_t db_writes)
+{
+    const struct altinj_counters *c = &r->c;
+    json_t *o = json_object();
+#define PUT(key, value) json_object_set_new(o, key, json_integer((json_int_t)(value)))
+    PUT("busy_events", c->busy_events);
+    PUT("failed_vmruns", c->failed_vmruns);
+    PUT("invalid_vmruns", c->invalid_vmruns);
+    PUT("svsm_entries", c->svsm_entries);
+    PUT("doorbell_writes", db_writes);
+    PUT("doorbell_reads", c->doorbell_reads);
+    PUT("vmruns", c->vmruns);
+    PUT("exits", c->exits);
+    PUT("reinjections", c->reinjections);
+    PUT("left_to_guest", c->left_to_guest);
+    PUT("repairs", c->repairs);
+    PUT("interrupts", c->interrupts);
+    PUT("coalesced", c->coalesced);
+    PUT("empty_interrupts", c->empty_interrupts);
+    PUT("unpresented", c->unpresented);
+    PUT("eventinj_presented", c->apic.presented_eventinj);
+    PUT("virq_presented", c->apic.presented_virq);
+    PUT("virq_taken", c->virq_taken);
+    PUT("presentations_withdrawn", c->apic.rewound);
+    PUT("lazy_eois", c->lazy_eois);
+    PUT("eoi_exits", c->eoi_exits);
+    PUT("host_eois", c->apic.host_eois);
+    PUT("guest_raised", c->guest_raised);
+    PUT("reexecuted", c->reexecuted);
+    PUT("hvdb_flags_seen", c->hvdb_flags_seen);
+    PUT("hvdb_flags_spurious", c->hvdb_flags_spurious);
+    PUT("hvdb_vectors_rejected", c->hvdb_vectors_rejected);
+    PUT("guest_busy", c->guest_busy);
+    PUT("internal_errors", c->internal_errors);
+    PUT("kicks", r->kicks);
+    PUT("kicks_suppressed", r->kicks_suppressed);
+    PUT("ring_full_waits", r->ring_full_waits);
+    PUT("late_posts", r->late_posts);
+#undef PUT
+    json_t *why = json_object();
+    for (int k = ALTINJ_SVSM_START; k < ALTINJ_SVSM__COUNT; k++)
+        json_object_set_new(why, altinj_svsm_reason_name((enum altinj_svsm_reason)k),
+                            json_integer((json_int_t)c->svsm_by_reason[k]));
+    json_object_set_new(o, "svsm_entries_by_reason", why);
+    return o;
 }
 
 static json_t *run_json(const struct altinj_run_meta *meta, const struct altinj_run_result *r)
@@ -62,47 +113,33 @@ static json_t *run_json(const struct altinj_run_meta *meta, const struct altinj_
         "exactly_once", altinj_run_result_ok(r), "fatal", r->fatal, "stalled", r->stalled);
     if (!o)
         return NULL;
-    json_t *counts = json_pack(
-        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
-        " s:I, s:I, s:I, s:I, s:I, s:I}",
-        "busy_events", (json_int_t)c->busy_events,
-        "failed_vmruns", (json_int_t)c->failed_vmruns,
-        "svsm_entries", (json_int_t)c->svsm_entries,
-        "doorbell_writes", (json_int_t)db_writes,
-        "doorbell_reads", (json_int_t)c->doorbell_reads,
-        "vmruns", (json_int_t)c->vmruns,
-        "exits", (json_int_t)c->exits,
-        "reinjections", (json_int_t)c->reinjections,
-        "regenerated", (json_int_t)c->regenerated,
-        "rejected", (json_int_t)c->rejected,
-        "injections", (json_int_t)c->injections,
-        "inject_backoffs", (json_int_t)c->inject_backoffs,
-        "window_exits", (json_int_t)c->window_exits,
-        "hvdb_flags_seen", (json_int_t)c->hvdb_flags_seen,
-        "hvdb_flags_spurious", (json_int_t)c->hvdb_flags_spurious,
-        "hvdb_vectors_rejected", (json_int_t)c->hvdb_vectors_rejected,
-        "guest_busy", (json_int_t)c->guest_busy,
-        "repairs", (json_int_t)c->repairs,
-        "internal_errors", (json_int_t)c->internal_errors,
-        "kicks", (json_int_t)r->kicks,
-        "kicks_suppressed", (json_int_t)r->kicks_suppressed,
-        "ring_full_waits", (json_int_t)r->ring_full_waits,
-        "late_posts", (json_int_t)r->late_posts);
-    /* The flat field names stay at run level too, for jq one-liners. */
+    if (r->row) {
+        char source[2048];
+        altinj_strategy_describe_source(r->row, source, sizeof source);
+        json_object_set_new(o, "source", json_string(source));
+        json_object_set_new(o, "hypervisor_policy", json_string(r->row->hv->name));
+        json_object_set_new(o, "svsm_policy", json_string(r->row->svsm->name));
+        json_object_set_new(o, "mutant", json_boolean(r->row->mutant));
+    }
+    if (r->fatal && r->fatal_reason)
+        json_object_set_new(o, "fatal_reason", json_string(r->fatal_reason));
+    /* The flat field names stay at run level too, for jq one-liners. */
     json_object_set_new(o, "busy_events", json_integer((json_int_t)c->busy_events));
     json_object_set_new(o, "failed_vmruns", json_integer((json_int_t)c->failed_vmruns));
     json_object_set_new(o, "svsm_entries", json_integer((json_int_t)c->svsm_entries));
     json_object_set_new(o, "doorbell_writes", json_integer((json_int_t)db_writes));
-    json_object_set_new(o, "counts", counts);
+    json_object_set_new(o, "counts", counts_json(r, db_writes));
     json_object_set_new(
         o, "per_1000",
-        json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}",
+        json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
                   "exits", altinj_run_result_per_1000(r, c->exits),
                   "vmruns", altinj_run_result_per_1000(r, c->vmruns),
                   "failed_vmruns", altinj_run_result_per_1000(r, c->failed_vmruns),
                   "svsm_entries", altinj_run_result_per_1000(r, c->svsm_entries),
                   "doorbell_writes", altinj_run_result_per_1000(r, db_writes),
-                  "busy_events", altinj_run_result_per_1000(r, c->busy_events)));
+                  "busy_events", altinj_run_result_per_1000(r, c->busy_events),
+                  "eoi_exits", altinj_run_result_per_1000(r, c->eoi_exits),
+                  "world_switches", altinj_run_result_per_1000(r, altinj_run_result_world_switches(r))));
     json_object_set_new(o, "latency_ns", hist_json(&r->latency_ns));
     json_object_set_new(o, "busy_redelivery_ns", hist_json(&r->busy_redelivery_ns));
     json_object_set_new(
@@ -156,9 +193,18 @@ int altinj_output_json(FILE *f, const struct altinj_run_meta *meta,
                                   "clock_read_overhead_cycles",
                                   (json_int_t)meta->clock_read_overhead, "host", meta->host,
                                   "cpu_model", meta->cpu_model));
-    json_object_set_new(doc, "assumptions",
-                        json_pack("[s, s]", ALTINJ_ASSUMPTION_HVDB_FLAG,
-                                  ALTINJ_ASSUMPTION_BUSY_FRACTION));
+    json_object_set_new(doc, "model",
+                        json_pack("{s:s, s:s}", "busy_premise",
+                                  altinj_busy_premise_name(meta->model.busy_premise),
+                                  "softint_copy",
+                                  altinj_softint_copy_name(meta->model.softint_copy)));
+    json_t *assumptions = json_array();
+    for (size_t k = 0; k < altinj_run_meta_assumption_count(); k++) {
+        char line[1024];
+        altinj_run_meta_assumption(meta, k, line, sizeof line);
+        json_array_append_new(assumptions, json_string(line));
+    }
+    json_object_set_new(doc, "assumptions", assumptions);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *r = run_json(meta, &runs[i]);

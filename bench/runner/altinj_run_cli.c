@@ -6,6 +6,34 @@
 #include "altinj_cli_num.h"
 #include "altinj_sim.h"
 
+static void usage_rows(FILE *f)
+{
+    fputs("Strategy rows (a hypervisor policy + an SVSM policy; each names its source):\n", f);
+    for (size_t i = 0; i < altinj_strategy_count(); i++) {
+        const struct altinj_strategy *s = altinj_strategy_at(i);
+        fprintf(f, "  %-14s %s+%s: %s\n  %14s source: %s\n", s->name, s->hv->name, s->svsm->name,
+                s->summary, "", s->source);
+    }
+    fputs("Hypervisor policies (for HV+SVSM):\n", f);
+    for (unsigned i = 0; altinj_hv_policy_at(i); i++) {
+        const struct altinj_hv_policy *h = altinj_hv_policy_at(i);
+        fprintf(f, "  %-14s %s\n  %14s source: %s\n", h->name, h->summary, "", h->source);
+    }
+    fputs("SVSM policies (for HV+SVSM):\n", f);
+    for (unsigned i = 0; altinj_svsm_policy_at(i); i++) {
+        const struct altinj_svsm_policy *p = altinj_svsm_policy_at(i);
+        if (!p->mutant)
+            fprintf(f, "  %-14s %s\n  %14s source: %s\n", p->name, p->summary, "", p->source);
+    }
+    fputs("Test-only mutant rows (known bugs the oracle must catch; never in `all`):\n", f);
+    for (size_t i = 0; i < altinj_mutant_count(); i++) {
+        const struct altinj_strategy *m = altinj_mutant_at(i);
+        fprintf(f, "  %-28s expect %s; needs %s\n  %28s source: %s\n", m->name, m->expect,
+                m->needs, "", m->source);
+    }
+    fputc('\n', f);
+}
+
 void altinj_run_usage(FILE *f)
 {
     fputs(
@@ -14,24 +42,35 @@ void altinj_run_usage(FILE *f)
         "Runs interrupt-heavy guest workloads against BUSY-bit signalling strategies and reports\n"
         "per-interrupt latency, world-switch counts and an exactly-once verdict.\n"
         "\n"
-        "  -s, --strategy LIST    reactive, hvdb-flag, unconditional, paravisor, or all\n"
-        "                         (comma list; default all). All strategies replay the same\n"
-        "                         arrival sequence.\n"
+        "  -s, --strategy LIST    comma list of rows: reactive, hvdb-flag, unconditional,\n"
+        "                         paravisor, all (those four; default), HV+SVSM for any pairing\n"
+        "                         of the policies below (e.g. never+openhcl), or a mutant- row.\n"
+        "                         All rows replay the same arrival sequence.\n"
         "  -w, --workload SPEC    timer:hz=N | poisson:rate=N | burst:rate=N,on=US,off=US |\n"
         "                         ipi:senders=K,rate=N | trace:file=PATH[,cpus=L][,speed=X]\n"
         "                         plus busy=F (fraction of deliveries a VMEXIT cuts, default\n"
-        "                         0.05) and exc=F (fraction of #PF/#VC). Default: " ALTINJ_RUN_DEFAULT_WORKLOAD "\n"
+        "                         0.05), exc=F and soft=F (fractions of events the guest raises\n"
+        "                         itself: #PF/#VC; INTn/INT3/INTO), masked=F and mask_us=US (the\n"
+        "                         guest's share of time with interrupts masked, mean span).\n"
+        "                         Default: " ALTINJ_RUN_DEFAULT_WORKLOAD "\n"
         "  -d, --duration SEC     arrivals over SEC seconds (default 2)\n"
         "  -n, --events N         exactly the first N arrivals instead of a duration\n"
         "  -c, --costs PROFILE    zero | snp | a cost file (key=value; see core/profiles/)\n"
         "                         (default snp)\n"
         "      --seed N           arrival seed (default 1)\n"
+        "      --busy-premise P   who sets BUSY when a VMEXIT cuts a delivery: hardware (default;\n"
+        "                         AMD's message in the seed thread) or software (the processor\n"
+        "                         records EXITINTINFO only; APM 15.36.16 as OpenHCL reads it)\n"
+        "      --softint-copy C   what a cut INTn/INT3/INTO copied into EVENTINJ does: rerun\n"
+        "                         (default: RIP not advanced, handled twice; Linux svm.c\n"
+        "                         svm_update_soft_interrupt_rip) or advance (handled once)\n"
         "      --json FILE        write results as JSON\n"
         "      --hist FILE        write a cyclictest -h style histogram to FILE and an\n"
         "                         HdrHistogram percentile table per strategy to\n"
         "                         FILE.<strategy>.hgrm\n"
         "      --drain SEC        after the last arrival, wait at most SEC for deliveries\n"
-        "                         (default 10)\n"
+        "                         (default 10); a run never lasts longer than its arrival span\n"
+        "                         plus about 1.1 x SEC, whatever a row does\n"
         "      --mode MODE        live (default): real threads, one vCPU; sim: deterministic\n"
         "                         simulation in virtual time (1 GHz) of --vcpus vCPUs, same\n"
         "                         strategy code, same outputs (\"mode\": \"sim\")\n"
@@ -47,12 +86,15 @@ void altinj_run_usage(FILE *f)
         "                         opportunity; delay-kick=RATE[:DURATION]), all=RATE, seed=N.\n"
         "                         Faults: flag-no-busy omit-flag garbage stale-flag double-vmrun\n"
         "                         softint-exitintinfo delay-kick (docs/hostile-hypervisor.md).\n"
-        "                         Reports faults fired, double runs prevented/violations and\n"
-        "                         what the guest sees (nothing delay stall panic lost duplicated\n"
-        "                         double-run)\n"
+        "                         Reports faults fired, double runs prevented (by BUSY or by\n"
+        "                         EFER.SVME)/violations and what the guest sees (nothing delay\n"
+        "                         stall panic lost duplicated double-run)\n"
         "  -q, --quiet            no table, no progress line\n"
         "  -h, --help             this text\n"
-        "\n"
+        "\n",
+        f);
+    usage_rows(f);
+    fputs(
         "Exit status: 0 all runs exactly-once; 1 an event was lost or duplicated, or the guest\n"
         "could not be made runnable or stalled; 2 bad input. A double run under --faults is a\n"
         "property of the strategy under attack: reported, never exit status 1 by itself.\n"
@@ -60,6 +102,7 @@ void altinj_run_usage(FILE *f)
         "Examples:\n"
         "  altinj-bench run --strategy all --workload poisson:rate=100000 --duration 2\n"
         "  altinj-bench run -s reactive,unconditional -w 'burst:rate=2000000,on=50,off=950,busy=0.2'\n"
+        "  altinj-bench run -s never+coconut,exitintinfo+openhcl --busy-premise software\n"
         "  altinj-bench run -w timer:hz=250000 -c zero --json results/timer.json --hist results/timer.hist\n"
         "  altinj-bench run -w 'trace:file=irq.txt,cpus=0-3' --events 100000\n"
         "  altinj-bench run --mode sim --vcpus 256 -w poisson:rate=100000 --duration 1\n"
@@ -96,7 +139,8 @@ int altinj_run_parse_strategies(const char *list, struct altinj_run_opts *o, cha
             if (!s) {
                 snprintf(err, errlen,
                          "--strategy: unknown strategy '%s' (reactive, hvdb-flag, unconditional, "
-                         "paravisor, all)",
+                         "paravisor, all, HV+SVSM with HV never|exitintinfo|flag|every-exit and "
+                         "SVSM coconut|flag-only|openhcl, or a mutant- row: see --help)",
                          name);
                 return -1;
             }
@@ -138,7 +182,7 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
         .explore = true,
     };
     enum { OPT_SEED = 256, OPT_JSON, OPT_HIST, OPT_DRAIN, OPT_MODE, OPT_VCPUS, OPT_ROUTE,
-           OPT_EXPLORE, OPT_FAULTS };
+           OPT_EXPLORE, OPT_FAULTS, OPT_PREMISE, OPT_SOFTINT };
     static const struct option longopts[] = {
         {"strategy", required_argument, NULL, 's'},
         {"workload", required_argument, NULL, 'w'},
@@ -154,6 +198,8 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
         {"route", required_argument, NULL, OPT_ROUTE},
         {"explore", required_argument, NULL, OPT_EXPLORE},
         {"faults", required_argument, NULL, OPT_FAULTS},
+        {"busy-premise", required_argument, NULL, OPT_PREMISE},
+        {"softint-copy", required_argument, NULL, OPT_SOFTINT},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -241,6 +287,18 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
             /* The parser's one line names the spec and the bad item. */
             if (altinj_fault_spec_parse(optarg, &o->faults, err, errlen) != 0)
                 return ALTINJ_CLI_ERROR;
+            break;
+        case OPT_PREMISE:
+            if (altinj_busy_premise_parse(optarg, &o->model.busy_premise) != 0) {
+                snprintf(err, errlen, "--busy-premise: '%s' is not hardware or software", optarg);
+                return ALTINJ_CLI_ERROR;
+            }
+            break;
+        case OPT_SOFTINT:
+            if (altinj_softint_copy_parse(optarg, &o->model.softint_copy) != 0) {
+                snprintf(err, errlen, "--softint-copy: '%s' is not rerun or advance", optarg);
+                return ALTINJ_CLI_ERROR;
+            }
             break;
         case 'q':
             o->quiet = true;

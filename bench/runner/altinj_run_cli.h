@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "altinj_faults.h"
+#include "altinj_model.h"
 #include "altinj_sim_route.h"
 #include "altinj_strategy.h"
 
@@ -40,6 +41,7 @@ struct altinj_run_opts {
     struct altinj_sim_route route;  /* --route (sim), default all */
     bool explore;                   /* --explore on|off (sim), default on */
     struct altinj_fault_spec faults; /* --faults SPEC (core/altinj_faults.h), default none */
+    struct altinj_model model;      /* --busy-premise, --softint-copy (core/altinj_model.h) */
 };
 
 enum altinj_cli_status { ALTINJ_CLI_OK = 0, ALTINJ_CLI_EXIT = 1, ALTINJ_CLI_ERROR = -1 };
@@ -49,7 +51,8 @@ enum altinj_cli_status { ALTINJ_CLI_OK = 0, ALTINJ_CLI_EXIT = 1, ALTINJ_CLI_ERRO
 enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run_opts *o,
                                         FILE *out, char *err, size_t errlen);
 
-/* Parses "reactive,hvdb-flag" or "all" into o->strategies. */
+/* Parses "reactive,hvdb-flag", "never+openhcl", "mutant-pr881" or "all" (the four named
+ * rows) into o->strategies. */
 int altinj_run_parse_strategies(const char *list, struct altinj_run_opts *o, char *err,
                                 size_t errlen);
 

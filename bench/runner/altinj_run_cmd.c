@@ -169,6 +169,8 @@ static int run_live(const struct altinj_run_opts *o, const struct altinj_cost_pr
         .progress = altinj_progress_update,
         .faults = &o->faults,
         .seed = o->seed,
+        .workload = wl,
+        .model = o->model,
     };
     if (altinj_costs_to_cycles(costs, clock.hz, cfg.cost_cycles) != 0) {
         snprintf(err, errlen, "cost profile '%s' does not fit the clock", costs->name);
@@ -182,6 +184,7 @@ static int run_live(const struct altinj_run_opts *o, const struct altinj_cost_pr
             goto out;
         }
         (*nruns)++;
+        runs[i].row = o->strategies[i];
         struct altinj_progress prog;
         altinj_progress_begin(&prog, o->strategies[i]->name, span_s, o->quiet);
         cfg.strategy = o->strategies[i];
@@ -228,7 +231,8 @@ int altinj_run_command(int argc, char **argv)
         status = 1;
         goto out;
     }
-    struct altinj_run_meta meta = {.version = ALTINJ_VERSION, .seed = o.seed, .costs = &costs};
+    struct altinj_run_meta meta = {
+        .version = ALTINJ_VERSION, .seed = o.seed, .costs = &costs, .model = o.model};
     altinj_workload_describe(&wl, meta.workload, sizeof meta.workload);
     altinj_fault_spec_describe(&o.faults, meta.faults, sizeof meta.faults);
     status = o.mode == ALTINJ_RUN_MODE_SIM
@@ -248,11 +252,16 @@ int altinj_run_command(int argc, char **argv)
         if (altinj_run_result_ok(r))
             continue;
         fprintf(stderr,
-                "altinj-bench run: %s: %llu lost, %llu duplicated%s%s%s\n", r->strategy,
+                "altinj-bench run: %s: %llu lost, %llu duplicated%s%s%s%s%s\n", r->strategy,
                 (unsigned long long)r->verdict.lost, (unsigned long long)r->verdict.duplicated,
                 r->fatal ? ", guest could not be made runnable" : "",
-                r->stalled ? ", deliveries stalled past the drain timeout" : "",
-                r->c.internal_errors ? ", model invariant broken" : "");
+                r->fatal && r->fatal_reason ? " (" : "",
+                r->fatal && r->fatal_reason ? r->fatal_reason : "",
+                r->fatal && r->fatal_reason ? ")" : "",
+                r->stalled ? ", deliveries stalled past the drain timeout" : "");
+        if (r->c.internal_errors)
+            fprintf(stderr, "altinj-bench run: %s: model invariant broken %llu times\n",
+                    r->strategy, (unsigned long long)r->c.internal_errors);
         status = 1;
     }
     err[0] = '\0';

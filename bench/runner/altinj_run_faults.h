@@ -27,10 +27,10 @@ void altinj_run_faults_add_vcpu(struct altinj_run_result *r, const struct altinj
 void altinj_run_faults_add_poster(struct altinj_run_result *r,
                                   const struct altinj_fault_poster *p);
 
-/* Failed VMRUNs the faults added: all failed VMRUNs less one per BUSY event for a row that
- * leaves BUSY to the VMEXIT_BUSY fallback by design (on_busy_inject ALTINJ_BUSY_BACK_OFF:
- * reactive), whose fault-free count is exactly that (tests/test_live_run.c); the other rows
- * never fail a VMRUN without a fault. 0 for a fault-free run. */
+/* Failed VMRUNs the faults added: all failed VMRUNs less one per BUSY event for a row whose
+ * hypervisor never looks (the never policy: reactive), whose fault-free count under the
+ * hardware premise is exactly that (tests/test_live_run.c); the other rows never fail a VMRUN
+ * without a fault. 0 for a fault-free run. */
 uint64_t altinj_run_faults_added_failed_vmruns(const struct altinj_run_result *r);
 
 /*

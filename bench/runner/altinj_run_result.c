@@ -34,3 +34,8 @@ double altinj_run_result_per_1000(const struct altinj_run_result *r, uint64_t co
     const uint64_t d = r->verdict.delivered;
     return d ? 1000.0 * (double)count / (double)d : 0.0;
 }
+
+uint64_t altinj_run_result_world_switches(const struct altinj_run_result *r)
+{
+    return r->c.exits + r->c.vmruns + 2 * r->c.svsm_entries;
+}

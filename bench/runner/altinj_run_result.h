@@ -17,8 +17,11 @@
 /* A canonical fault spec (altinj_fault_spec_describe) fits: every fault named once. */
 #define ALTINJ_FAULTS_TEXT_MAX 512
 
+struct altinj_strategy;
+
 struct altinj_run_result {
     const char *strategy;          /* static string from the strategy table */
+    const struct altinj_strategy *row; /* the row run (NULL for merged or foreign results) */
     const char *mode;              /* "live" or "sim" */
     unsigned vcpus;
     uint64_t posted;               /* events posted by the sources */
@@ -31,6 +34,7 @@ struct altinj_run_result {
     uint64_t ring_full_waits;      /* times a source found its ring full (backpressure) */
     uint64_t late_posts;           /* posts that left after their intended time + 1 us */
     bool fatal;                    /* the SVSM could not make the guest runnable */
+    const char *fatal_reason;      /* static text, when fatal */
     bool stalled;                  /* the run hit its drain deadline with events undelivered */
     double elapsed_s;              /* clock time from the first intended arrival to the end */
     double wall_s;                 /* wall-clock time of the run */
@@ -57,6 +61,9 @@ void altinj_run_result_free(struct altinj_run_result *r);
 /* Whether the run may be trusted: nothing lost, nothing duplicated, nothing fatal, no broken
  * invariant. */
 bool altinj_run_result_ok(const struct altinj_run_result *r);
+
+/* World switches: guest exits + VMRUN attempts + 2 per VMPL0 run (there and back). */
+uint64_t altinj_run_result_world_switches(const struct altinj_run_result *r);
 
 /* Per 1000 delivered interrupts (0 when none was delivered). */
 double altinj_run_result_per_1000(const struct altinj_run_result *r, uint64_t count);

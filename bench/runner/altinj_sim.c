@@ -125,8 +125,11 @@ static void finish(struct sim *s, struct altinj_run_result *out, struct altinj_s
         /* First: a stolen event's reconciliation moves counters and the oracle. */
         altinj_sim_vcpu_finish_faults(vc, out);
         sum_counters(&out->c, &vc->v.c);
-        if (vc->fatal)
+        if (vc->fatal) {
             out->fatal = true;
+            if (!out->fatal_reason)
+                out->fatal_reason = vc->v.fatal_reason;
+        }
         if (altinj_sim_vcpu_stuck(vc))
             out->stalled = true;
         if (vc->now > last)
@@ -208,6 +211,9 @@ enum altinj_sim_status altinj_sim_run(const struct altinj_sim_config *cfg,
     s->unpinned.has_seed = false;
     s->world.out = out;
     s->world.faults = altinj_run_faults_begin(out, cfg->faults) ? cfg->faults : NULL;
+    s->world.workload = cfg->workload;
+    s->world.seed = cfg->seed;
+    s->world.model = cfg->model;
     s->world.lead = ALTINJ_SIM_LEAD_NS;
     s->world.until_ns = cfg->events ? UINT64_MAX : cfg->duration_ns;
     enum altinj_sim_status status = ALTINJ_SIM_NO_MEMORY;

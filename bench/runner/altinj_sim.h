@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "altinj_costs.h"
+#include "altinj_model.h"
 #include "altinj_run_result.h"
 #include "altinj_sim_route.h"
 #include "altinj_sim_vcpu.h"
@@ -63,6 +64,7 @@ struct altinj_sim_config {
     /* Hostile-hypervisor faults (altinj_sim_vcpu.h); NULL (or a spec with no rate): none, and
      * no fault code on any path. Part of the inputs the result is a pure function of. */
     const struct altinj_fault_spec *faults;
+    struct altinj_model model;     /* the premises (altinj_model.h) */
 };
 
 enum altinj_sim_status {

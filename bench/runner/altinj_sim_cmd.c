@@ -35,6 +35,7 @@ int altinj_sim_command(const struct altinj_run_opts *o, const struct altinj_cost
         .duration_ns = (uint64_t)(o->duration_s * 1e9),
         .progress = altinj_progress_update,
         .faults = &o->faults,
+        .model = o->model,
     };
     for (size_t i = 0; i < o->nstrategies; i++) {
         if (altinj_run_result_init(&runs[i], o->strategies[i]->name, "sim") != 0) {
@@ -42,6 +43,7 @@ int altinj_sim_command(const struct altinj_run_opts *o, const struct altinj_cost
             return 1;
         }
         (*nruns)++;
+        runs[i].row = o->strategies[i];
         struct altinj_progress prog;
         /* Shown only on a terminal, and only once a run has posted a million events. */
         altinj_progress_begin(&prog, o->strategies[i]->name, 2.0, o->quiet);

@@ -48,12 +48,23 @@ static bool post(struct altinj_sim_vcpu *vc, uint32_t id, uint64_t at)
     }
     struct altinj_irq irq;
     altinj_arrival_to_irq(&st->head, w->next_seq, st->t, &irq);
+    if (altinj_arrival_guest_raised(&st->head)) {
+        /* The guest's own instruction raises it at its time: nothing is posted. */
+        if (altinj_vcpu_guest_schedule(&vc->v, &irq) != 0) {
+            w->out_of_memory = true;
+            return false;
+        }
+        w->next_seq++;
+        w->stats.posts++;
+        w->stats.events++;
+        return true;
+    }
     if (!altinj_ring_push(&vc->rings[id], &irq))
         return false;
     w->next_seq++;
     w->stats.posts++;
     w->stats.events++;
-    altinj_hvdb_post_irq(vc->hvdb, ALTINJ_GUEST_VMPL, altinj_irq_doorbell_vector(&irq));
+    altinj_hvdb_post_irq(vc->hvdb, ALTINJ_GUEST_VMPL, irq.vector);
     w->out->poster_doorbell_writes++;
     /* A hostile hypervisor's own doorbell writes, and how long it holds this kick back (ns are
      * virtual cycles at 1 GHz). */
@@ -259,7 +270,8 @@ static void env_handler_entry(void *ctx, const struct altinj_delivery *d)
     struct altinj_run_result *out = vc->world->out;
     /* Virtual cycles are ns at 1 GHz. */
     altinj_hist_record(&out->latency_ns, d->now > d->irq->intended ? d->now - d->irq->intended : 0);
-    if (d->cuts > 0)
+    /* Once per interrupt: coalesced events share its cut and its re-delivery. */
+    if (d->cuts > 0 && d->index == 0)
         altinj_hist_record(&out->busy_redelivery_ns,
                            d->now > d->first_cut ? d->now - d->first_cut : 0);
     vc->steps_since_delivery = 0;
@@ -283,16 +295,22 @@ static void guest_exit(struct altinj_sim_vcpu *vc, uint64_t code)
     altinj_vcpu_exit(&vc->v, code);
 }
 
-/* The live engine's vCPU loop (altinj_live.c vcpu_main), from an exit (or the first entry) to
- * the guest idling again. */
-static void steps(struct altinj_sim_vcpu *vc)
+/* The live engine's world loop (altinj_live.c world_loop), from an exit (or the first entry) to
+ * the guest idling again: enter; EXITED -> enter again; a kick latched meanwhile -> INTR exit;
+ * the guest's own action due now -> do it; otherwise the guest idles. */
+static void steps(struct altinj_sim_vcpu *vc, enum altinj_step st)
 {
+    struct altinj_sim_world *w = vc->world;
     for (;;) {
-        struct altinj_sim_world *w = vc->world;
-        const enum altinj_step st = altinj_vcpu_enter(&vc->v);
-        w->stats.steps++;
-        w->stats.events++;
-        catch_up(vc, -1, false, true);
+        if (st == ALTINJ_STEP_EXITED) {
+            st = altinj_vcpu_enter(&vc->v);
+            w->stats.steps++;
+            w->stats.events++;
+            catch_up(vc, -1, false, true);
+            /* A cut delivery or an EOI exit: the core counted the exit; it is an event too. */
+            if (st == ALTINJ_STEP_EXITED)
+                w->stats.events++;
+        }
         if (st == ALTINJ_STEP_FATAL) {
             vc->fatal = true;
             retire(vc);
@@ -303,18 +321,20 @@ static void steps(struct altinj_sim_vcpu *vc)
             retire(vc);
             return;
         }
-        if (st == ALTINJ_STEP_EXITED) {
-            /* The cut's exit was counted by the core; it is an event too. */
-            w->stats.events++;
+        if (st == ALTINJ_STEP_EXITED)
             continue;
-        }
-        if (altinj_vcpu_wants_window(&vc->v)) {
-            guest_exit(vc, ALTINJ_VMEXIT_VINTR);
-            continue;
-        }
         if (vc->kick_latched) {
             vc->kick_latched = false;
             guest_exit(vc, ALTINJ_VMEXIT_INTR);
+            st = ALTINJ_STEP_EXITED;
+            continue;
+        }
+        if (altinj_vcpu_guest_next(&vc->v) <= vc->now) {
+            w->stats.events++;
+            w->stats.guest++;
+            st = altinj_vcpu_guest_run(&vc->v);
+            if (st == ALTINJ_STEP_EXITED)
+                w->stats.events++; /* its exit (a cut or an EOI) */
             continue;
         }
         return;
@@ -326,8 +346,23 @@ void altinj_sim_vcpu_run_until(struct altinj_sim_vcpu *vc, uint64_t end)
     while (!vc->dead && !vc->world->out_of_memory) {
         const uint64_t tp = altinj_sim_heap_top_time(&vc->due);
         const uint64_t tk = altinj_sim_times_first(&vc->kicks);
-        if ((tp < tk ? tp : tk) >= end)
+        uint64_t tg = altinj_vcpu_guest_next(&vc->v);
+        if (tg < vc->now)
+            tg = vc->now;
+        const uint64_t first = tp < tk ? (tp < tg ? tp : tg) : (tk < tg ? tk : tg);
+        if (first >= end)
             return;
+        if (tg == first && tg < tp && tg < tk) {
+            /* The idle guest acts by itself: it raises an event or takes its V_IRQ. */
+            vc->now = tg;
+            vc->world->stats.events++;
+            vc->world->stats.guest++;
+            const enum altinj_step st = altinj_vcpu_guest_run(&vc->v);
+            if (st == ALTINJ_STEP_EXITED)
+                vc->world->stats.events++; /* its exit (a cut or an EOI) */
+            steps(vc, st);
+            continue;
+        }
         bool post_first = tp < tk;
         if (tp == tk) {
             post_first = altinj_sim_sched_post_first(&vc->sched);
@@ -335,7 +370,10 @@ void altinj_sim_vcpu_run_until(struct altinj_sim_vcpu *vc, uint64_t end)
                 vc->world->stats.kick_ties_kick_first++;
         }
         if (post_first) {
-            /* The guest idles: nothing races this write. */
+            /* The guest idles: nothing races this write. A raised event it schedules is then
+             * due at once (its time is now). */
+            if (tp > vc->now)
+                vc->now = tp;
             post_top(vc, tp);
             continue;
         }
@@ -345,7 +383,7 @@ void altinj_sim_vcpu_run_until(struct altinj_sim_vcpu *vc, uint64_t end)
         if (tk > vc->now)
             vc->now = tk;
         guest_exit(vc, ALTINJ_VMEXIT_INTR);
-        steps(vc);
+        steps(vc, ALTINJ_STEP_EXITED);
     }
 }
 
@@ -438,17 +476,20 @@ int altinj_sim_vcpu_init(struct altinj_sim_vcpu *vc, struct altinj_sim_world *wo
     bool (*cut)(void *, const struct altinj_irq *, unsigned) = explore ? env_delivery_cut : NULL;
     if (vc->faults)
         cut = explore ? env_delivery_cut_faults_explore : env_delivery_cut_faults;
-    const struct altinj_vcpu_env env = {
-        .ctx = vc,
-        .now = env_now,
-        .spend = env_spend,
-        .delivery_cut = cut,
-        .handler_entry = env_handler_entry,
-        .yield = explore ? env_yield : NULL,
+    struct altinj_vcpu_config cfg = {
+        .strategy = vc->faults ? altinj_faults_strategy(vc->faults) : strategy,
+        .vmsa = vc->vmsa,
+        .hvdb = vc->hvdb,
+        .sources = vc->ring_ptrs,
+        .nsources = nstreams,
+        .oracle = &world->oracle,
+        .env = {.ctx = vc, .now = env_now, .spend = env_spend, .delivery_cut = cut,
+                .handler_entry = env_handler_entry, .yield = explore ? env_yield : NULL},
+        .ledger_capacity = (uint32_t)pending,
+        .model = world->model,
     };
-    const struct altinj_strategy *row = vc->faults ? altinj_faults_strategy(vc->faults) : strategy;
-    if (altinj_vcpu_init(&vc->v, row, vc->vmsa, vc->hvdb, vc->ring_ptrs, nstreams,
-                         &world->oracle, &env, pending) != 0)
+    altinj_workload_guest(world->workload, world->seed, index, 1000000000u, &cfg.guest);
+    if (altinj_vcpu_init(&vc->v, &cfg) != 0)
         return -1;
     if (vc->faults)
         altinj_faults_attach(vc->faults, &vc->v);
@@ -475,7 +516,7 @@ int altinj_sim_vcpu_start(struct altinj_sim_vcpu *vc)
         }
     }
     vc->now = 0;
-    steps(vc);
+    steps(vc, ALTINJ_STEP_EXITED);
     return vc->world->out_of_memory ? -1 : 0;
 }
 
@@ -485,13 +526,9 @@ bool altinj_sim_vcpu_stuck(struct altinj_sim_vcpu *vc)
         return vc->stalled;
     if (vc->nwaiting > 0)
         return true;
-    /* Idle with nothing coming: anything announced or held now is never delivered. */
-    if (altinj_vcpu_work_pending(&vc->v) || vc->v.inflight_valid)
-        return true;
-    for (uint32_t i = 0; i < vc->nstreams; i++)
-        if (!altinj_ring_empty(&vc->rings[i]))
-            return true;
-    return false;
+    /* Idle with nothing coming: anything announced, held or in flight now is never
+     * delivered. */
+    return altinj_vcpu_busy(&vc->v);
 }
 
 void altinj_sim_vcpu_destroy(struct altinj_sim_vcpu *vc)

@@ -67,7 +67,10 @@ _Static_assert(sizeof(struct altinj_sim_pages) == 2 * ALTINJ_PAGE_SIZE &&
  * dispatches: a poster write (or a failed attempt on a full ring), a kick landing, a guest exit,
  * a world-loop step (altinj_vcpu_enter). */
 struct altinj_sim_stats {
-    uint64_t events;                          /* posts + park + kicks + exits + steps */
+    uint64_t events;                          /* posts + parks + kicks + exits + steps +
+                                                 guest actions */
+    uint64_t guest;                           /* the guest's own actions (a raise, a V_IRQ
+                                                 taken as its IF opened) the loop ran */
     uint64_t posts;                           /* records posted (= sequence numbers given) */
     uint64_t parks;                           /* posts that found the ring full and waited */
     uint64_t kicks;                           /* kicks landed */
@@ -89,6 +92,9 @@ struct altinj_sim_world {
     uint64_t next_seq;
     struct altinj_run_result *out;      /* histograms and poster counters */
     const struct altinj_fault_spec *faults; /* NULL: fault-free */
+    const struct altinj_workload_spec *workload; /* for the guests' interruptibility */
+    uint64_t seed;                      /* the run's seed */
+    struct altinj_model model;          /* the premises */
     struct altinj_sim_stats stats;
     bool out_of_memory;
 };
@@ -154,17 +160,22 @@ void altinj_sim_vcpu_destroy(struct altinj_sim_vcpu *vc);
 int altinj_sim_vcpu_start(struct altinj_sim_vcpu *vc);
 
 /* When the vCPU next has something to do (a post or a kick lands), or UINT64_MAX. */
-static inline uint64_t altinj_sim_vcpu_next_time(const struct altinj_sim_vcpu *vc)
+static inline uint64_t altinj_sim_vcpu_next_time(struct altinj_sim_vcpu *vc)
 {
     if (vc->dead)
         return UINT64_MAX;
     const uint64_t p = altinj_sim_heap_top_time(&vc->due), k = altinj_sim_times_first(&vc->kicks);
-    return p < k ? p : k;
+    uint64_t t = p < k ? p : k;
+    const uint64_t g = altinj_vcpu_guest_next(&vc->v);
+    if (g < t)
+        t = g < vc->now ? vc->now : g;
+    return t;
 }
 
 /* Processes, in virtual-time order, everything that happens to this vCPU before `end`: posts
- * while it idles, and every kick with the world-loop steps it causes (which may run past end:
- * a step is never cut short). */
+ * while it idles, the guest's own actions (a raised event, a V_IRQ taken when its IF opens) and
+ * every kick, with the world-loop steps they cause (which may run past end: a step is never cut
+ * short). */
 void altinj_sim_vcpu_run_until(struct altinj_sim_vcpu *vc, uint64_t end);
 
 /* After the run, before the verdict: takes an event a second CPU's VMRUN stole into the books
