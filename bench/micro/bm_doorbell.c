@@ -1,16 +1,20 @@
 /*
- * The SVSM's doorbell consume path, as consume_doorbell() in altinj_vcpu.c runs it on every
- * SVSM entry: clear-before-process of the flags byte (altinj_hvdb_take_flags), the VMPL0
- * vector compare-exchange loop (altinj_hvdb_take_vector), the per-VMPL events swap
- * (altinj_hvdb_take_events) and, when the guest VMPL's bit was set, the irr take
- * (altinj_hvdb_take_irr).
+ * The SVSM's doorbell consume path, as it runs on every SVSM entry: the #HV handler's
+ * clear-before-process of the flags byte (altinj_hvdb_take_flags, svsm_run in altinj_vcpu.c),
+ * then consume_doorbell's VMPL0 vector compare-exchange loop (altinj_hvdb_take_vector), the
+ * per-VMPL events swap (altinj_hvdb_take_events) and, when the guest's events bit
+ * (ALTINJ_HVDB_GUEST_EVENT: bit 1, VMPL2) was set, the consume of its descriptor per_vmpl[1]
+ * (altinj_hvdb_consume_vmpl: here the single-vector compare-exchange of pending_vector).
  *
- *   Doorbell/consume/idle     nothing pending: the cost every SVSM entry pays (whatever
- *                             relaxed peeks the take functions make before their locked RMWs).
+ *   Doorbell/consume/idle     nothing pending: the cost every SVSM entry pays (the relaxed
+ *                             peeks the take functions make before their locked RMWs).
  *   Doorbell/consume/pending  the hypervisor has posted: NMI flag, VMPL0 vector 0x30 and guest
- *                             vector 0x41 (altinj_hvdb_post_irq). Each op starts with that
- *                             posting; a posting-only baseline block is subtracted (see
- *                             micro_pair.h; "setup_ns" is what was subtracted).
+ *                             vector 0x41 (altinj_hvdb_post_irq, which with nothing pending
+ *                             writes it into pending_vector by compare-exchange). Each op starts
+ *                             with that posting; a posting-only baseline block is subtracted (see
+ *                             micro_pair.h; "setup_ns" is what was subtracted). Every consume is
+ *                             checked: it must find the flag, the VMPL0 vector, the guest's
+ *                             events bit and exactly vector 0x41 in the descriptor.
  * No limit sits beside these: there is no single cheaper primitive that does the same job.
  */
 #include "altinj_gbench.h"

@@ -8,13 +8,20 @@
  *   Placement/doorbell_flag/shared_line  the flag and the posters' word on one line: every post
  *                                        steals the line and the next peek misses (false sharing)
  *   Placement/doorbell_flag/real_page    the real page: altinj_hvdb_peek_clear_busy while the
- *                                        partner runs altinj_hvdb_post_irq for the guest VMPL.
- *                                        The proposed CLEAR_BUSY bit lives in per_vmpl[2].status,
- *                                        which shares its line with per_vmpl[2].irr, so this is
- *                                        the shared case by construction of the GHCB layout.
+ *                                        partner runs altinj_hvdb_post_irq for the guest VMPL
+ *                                        (VMPL2). The proposed CLEAR_BUSY bit is bit 11 of the
+ *                                        guest's per_vmpl[1].status (ALTINJ_HVDB_GUEST_INDEX,
+ *                                        offset 0x80), the very word whose pending_vector every
+ *                                        post writes by compare-exchange (a vector already
+ *                                        pending is written back to itself, still a locked
+ *                                        write). So by construction of the GHCB layout this is
+ *                                        the shared case: the flag shares not only the posters'
+ *                                        line but their word.
  * The partner hammers all three targets in every turn, in every variant, so the load it puts
  * on the machine is the same whichever is timed; the own-line block runs first in each
- * iteration and is the limit ("vs_limit", same run).
+ * iteration and is the limit ("vs_limit", same run): no peek of a word can cost less than the
+ * load of a line nobody else writes. Each block's loop runs 8 peeks per iteration (unrolled),
+ * so the loop's branch is an eighth of a peek on every side.
  */
 #include <stdalign.h>
 #include <stdio.h>
@@ -45,37 +52,47 @@ struct fl_ctx {
 static bool fl_hammer(void *arg)
 {
     struct fl_ctx *c = arg;
-    /* release, like altinj_hvdb_post_irq's irr update; the reader's peeks are relaxed hints
-     * and do not pair with these: only the traffic matters here. */
+    /* release, like altinj_hvdb_post_irq's compare-exchange of the status word; no acquire
+     * pairs with these (the reader's peeks are relaxed hints): only the traffic matters. */
     atomic_fetch_or_explicit(&c->shared.neighbour, 1, memory_order_release);
     atomic_fetch_or_explicit(&c->own.neighbour, 1, memory_order_release);
     (void)altinj_hvdb_post_irq(c->db, ALTINJ_GUEST_VMPL, 0x41);
     return true;
 }
 
+#define FL_UNROLL 8
+#define FL_X8(s) s; s; s; s; s; s; s; s
+#define FL_BLOCK 16384
+_Static_assert(FL_BLOCK % FL_UNROLL == 0, "a block is whole unrolled iterations");
+
+/* relaxed: the same hint load altinj_hvdb_peek_clear_busy makes (its acquire partner is the
+ * take, not this). */
+#define FL_PEEK(f)                                                                             \
+    altinj_gb_use_u64((atomic_load_explicit(f, memory_order_relaxed) &                         \
+                       ALTINJ_HVDB_STATUS_CLEAR_BUSY) != 0)
+
 static void blk_own(void *ctx, uint64_t n)
 {
     _Atomic uint32_t *const f = &((struct fl_ctx *)ctx)->own.flag;
-    for (uint64_t i = 0; i < n; i++)
-        /* relaxed: the same hint load altinj_hvdb_peek_clear_busy makes. */
-        altinj_gb_use_u64((atomic_load_explicit(f, memory_order_relaxed) &
-                           ALTINJ_HVDB_STATUS_CLEAR_BUSY) != 0);
+    for (uint64_t i = 0; i < n; i += FL_UNROLL) {
+        FL_X8(FL_PEEK(f));
+    }
 }
 
 static void blk_shared(void *ctx, uint64_t n)
 {
     _Atomic uint32_t *const f = &((struct fl_ctx *)ctx)->shared.flag;
-    for (uint64_t i = 0; i < n; i++)
-        /* relaxed: as in blk_own. */
-        altinj_gb_use_u64((atomic_load_explicit(f, memory_order_relaxed) &
-                           ALTINJ_HVDB_STATUS_CLEAR_BUSY) != 0);
+    for (uint64_t i = 0; i < n; i += FL_UNROLL) {
+        FL_X8(FL_PEEK(f));
+    }
 }
 
 static void blk_real(void *ctx, uint64_t n)
 {
     struct altinj_hvdb *const db = ((struct fl_ctx *)ctx)->db;
-    for (uint64_t i = 0; i < n; i++)
-        altinj_gb_use_u64(altinj_hvdb_peek_clear_busy(db, ALTINJ_GUEST_VMPL));
+    for (uint64_t i = 0; i < n; i += FL_UNROLL) {
+        FL_X8(altinj_gb_use_u64(altinj_hvdb_peek_clear_busy(db, ALTINJ_GUEST_VMPL)));
+    }
 }
 
 struct fl_variant {
@@ -118,7 +135,7 @@ static void bm_place_flag(altinj_gb_state *st, void *arg)
         .measured = var->op,
         .limit = var->limit,
         .ctx = c,
-        .block = 16384,
+        .block = FL_BLOCK,
     };
     altinj_micro_run_pair(st, &p);
 out:

@@ -4,12 +4,17 @@
  * interrupted-delivery exit on another (the partner thread plays the processor).
  *
  * One round trip, timed on the SVSM's CPU:
- *   SVSM:      take BUSY (locked OR, acquire), move EXITINTINFO to EVENTINJ, clear EXITINTINFO,
- *              release BUSY (locked AND, release) - the memory operations of
- *              altinj_reentry_repair, in its order and with its orders;
- *   processor: sees BUSY clear (acquire load), takes EVENTINJ (exchange), as altinj_hw_vmrun;
- *              then exits in delivery: exit code, EXITINTINFO, BUSY (release OR), as
- *              altinj_hw_vmexit_in_delivery;
+ *   SVSM:      OpenHCL's repair, the BUSY path that touches all four fields: take BUSY (locked
+ *              OR, acquire: altinj_busy_test_and_set), move EXITINTINFO to EVENTINJ and clear
+ *              EXITINTINFO (altinj_openhcl_reinject), clear BUSY with a load and a release
+ *              store (altinj_busy_clear) - their memory operations, in their order and with
+ *              their orders. COCONUT's pass touches the same lines but for the EXITINTINFO
+ *              clear, plus EFER's line, which no layout here moves;
+ *   processor: sees BUSY clear (acquire load), takes EVENTINJ (exchange), as altinj_hw_vmrun
+ *              (its acquire of EFER is left out: OpenHCL never writes EFER, so that line
+ *              stays shared in both caches and moves in no layout); then exits in delivery:
+ *              exit code, EXITINTINFO, BUSY (release OR), as altinj_hw_vmexit_in_delivery
+ *              under the hardware premise;
  *   SVSM:      sees BUSY set again.
  * The same code runs over three layouts of the four fields (VIntrCtrl, EXITINTINFO, EVENTINJ,
  * exit code), reached through pointers so that only the placement differs:
@@ -79,7 +84,8 @@ static bool vl_processor(void *arg)
     bool did = false;
     for (unsigned k = 0; k < c->nlay; k++) {
         const struct vl_fields *f = &c->lay[k];
-        /* acquire: pairs with the release fetch_and in vl_svsm_round (altinj_busy_release). */
+        /* acquire: pairs with the release store that clears BUSY in vl_svsm_round
+         * (altinj_busy_clear). */
         if (altinj_vintr_busy(atomic_load_explicit(f->vintr, memory_order_acquire)))
             continue;
         /* relaxed: ordered by the acquire above, as in altinj_hw_vmrun. */
@@ -101,14 +107,16 @@ static uint64_t vl_svsm_round(const struct vl_fields *f)
     struct altinj_micro_spin sp;
     altinj_micro_spin_begin(&sp);
     const uint64_t t0 = altinj_micro_now();
-    /* acquire: pairs with the processor's release fetch_or (altinj_busy_acquire). */
+    /* acquire: pairs with the processor's release fetch_or (altinj_busy_test_and_set). */
     atomic_fetch_or_explicit(f->vintr, ALTINJ_VINTR_BUSY, memory_order_acquire);
-    /* relaxed: under BUSY (altinj_reentry_fixup). */
+    /* relaxed: under BUSY (altinj_openhcl_reinject). */
     const uint64_t ev = atomic_load_explicit(f->exitintinfo, memory_order_relaxed);
     atomic_store_explicit(f->event_inj, ev, memory_order_relaxed);
     atomic_store_explicit(f->exitintinfo, 0, memory_order_relaxed);
-    /* release: pairs with the processor's acquire load (altinj_busy_release). */
-    atomic_fetch_and_explicit(f->vintr, ~ALTINJ_VINTR_BUSY, memory_order_release);
+    /* relaxed load: under BUSY nobody else writes VIntrCtrl. release store: pairs with the
+     * processor's acquire load in vl_processor (altinj_busy_clear). */
+    const uint64_t b = atomic_load_explicit(f->vintr, memory_order_relaxed);
+    atomic_store_explicit(f->vintr, b & ~ALTINJ_VINTR_BUSY, memory_order_release);
     /* acquire: pairs with the processor's release fetch_or. */
     while (!altinj_vintr_busy(atomic_load_explicit(f->vintr, memory_order_acquire)))
         if (!altinj_micro_spin_on(&sp))
