@@ -50,6 +50,22 @@ static void seed_streams(uint64_t rng[ALTINJ_FAULT__COUNT], uint64_t seed, uint6
     }
 }
 
+void altinj_faults_garble_status(_Atomic uint32_t *status, uint32_t bits)
+{
+    /* A pending vector, level_sensitive and multiple_vectors only where no vector is pending:
+     * each would replace or hide a real single vector (COCONUT ignores pending_vector when
+     * multiple_vectors is set). relaxed: garbage carries no payload. */
+    const uint32_t keep = ALTINJ_HVDB_STATUS_PENDING_VECTOR | ALTINJ_HVDB_STATUS_LEVEL_SENSITIVE |
+                          ALTINJ_HVDB_STATUS_MULTIPLE_VECTORS;
+    uint32_t st = atomic_load_explicit(status, memory_order_relaxed);
+    for (;;) {
+        const uint32_t add = (st & ALTINJ_HVDB_STATUS_PENDING_VECTOR) ? bits & ~keep : bits;
+        if (atomic_compare_exchange_weak_explicit(status, &st, st | add, memory_order_relaxed,
+                                                  memory_order_relaxed))
+            break;
+    }
+}
+
 void altinj_faults_write_garbage(struct altinj_hvdb *db, uint64_t *rng)
 {
     const uint64_t r = next(rng), r2 = next(rng);
@@ -67,19 +83,7 @@ void altinj_faults_write_garbage(struct altinj_hvdb *db, uint64_t *rng)
     atomic_store_explicit(&db->vector, vec, memory_order_relaxed);
     atomic_store_explicit(&db->no_eoi_required, (uint8_t)(r >> 24), memory_order_relaxed);
     struct altinj_hvdb_vmpl *d = &db->per_vmpl[(r >> 32) % ALTINJ_HVDB_NUM_VMPL];
-    /* A pending vector, level_sensitive and multiple_vectors only where no vector is pending:
-     * each would replace or hide a real single vector (COCONUT ignores pending_vector when
-     * multiple_vectors is set). relaxed: garbage carries no payload. */
-    uint32_t st = atomic_load_explicit(&d->status, memory_order_relaxed);
-    for (;;) {
-        const uint32_t keep = ALTINJ_HVDB_STATUS_PENDING_VECTOR | ALTINJ_HVDB_STATUS_LEVEL_SENSITIVE |
-                              ALTINJ_HVDB_STATUS_MULTIPLE_VECTORS;
-        const uint32_t add = (st & ALTINJ_HVDB_STATUS_PENDING_VECTOR) ? (uint32_t)r2 & ~keep
-                                                                      : (uint32_t)r2;
-        if (atomic_compare_exchange_weak_explicit(&d->status, &st, st | add, memory_order_relaxed,
-                                                  memory_order_relaxed))
-            break;
-    }
+    altinj_faults_garble_status(&d->status, (uint32_t)r2);
     atomic_fetch_or_explicit(&d->irr[(r >> 40) % 7], (uint32_t)(r2 >> 32), memory_order_relaxed);
     atomic_fetch_or_explicit(&d->isr[(r >> 44) % 8], (uint32_t)(r2 >> 16), memory_order_relaxed);
     /* release: the events bit is what makes the SVSM look; pairs with the acquire swap in
@@ -110,6 +114,12 @@ static bool fire(struct altinj_faults *f, enum altinj_fault k)
         return false;
     f->fired[k]++;
     return true;
+}
+
+void altinj_faults_cease(struct altinj_faults *f)
+{
+    for (int k = 0; k < ALTINJ_FAULT__COUNT; k++)
+        f->spec.rate[k] = 0.0;
 }
 
 static enum altinj_svsm_reason wrapped_hv_after_exit(struct altinj_vcpu *v)

@@ -163,6 +163,10 @@ static inline const struct altinj_strategy *altinj_faults_strategy(const struct 
 }
 /* Links the vCPU and its fault state (v->faults = f): call right after altinj_vcpu_init. */
 void altinj_faults_attach(struct altinj_faults *f, struct altinj_vcpu *v);
+/* From now on the hypervisor is honest: no fault of f fires again (vCPU thread). A driver's
+ * honest end needs it: a hypervisor that writes garbage IRR bits on every exit keeps the guest
+ * in interrupt handlers forever, a denial of service no SVSM prevents. */
+void altinj_faults_cease(struct altinj_faults *f);
 /* Totals, after the threads that share f have stopped. */
 void altinj_faults_counters(const struct altinj_faults *f, struct altinj_fault_counters *out);
 
@@ -214,5 +218,8 @@ const char *altinj_guest_sees(bool fatal, uint64_t dr_violations, bool stalled, 
 
 /* Hostile doorbell contents from one draw stream (exposed for tests and the fuzzer). */
 void altinj_faults_write_garbage(struct altinj_hvdb *db, uint64_t *rng);
+/* ORs hostile bits into a doorbell status word without replacing or hiding a pending vector
+ * (any thread; a CAS loop). */
+void altinj_faults_garble_status(_Atomic uint32_t *status, uint32_t bits);
 
 #endif
