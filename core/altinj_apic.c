@@ -304,45 +304,67 @@ void altinj_apic_present(struct altinj_apic *a, struct altinj_vmsa *vmsa)
     }
 }
 
-void altinj_apic_withdraw_virq(struct altinj_apic *a, struct altinj_vmsa *vmsa)
+/* set_irq(false) in OpenHCL: a store of VIntrCtrl with V_IRQ clear, whether or not it was set
+ * (a bitfield setter on the VMSA page, not a test). */
+static void openhcl_clear_irq(struct altinj_vmsa *vmsa)
 {
-    if (!a->interrupt_queued)
-        return;
-    const uint8_t irq = check_and_clear_pending_virtual_interrupt(vmsa);
-    if (irq != 0) {
-        rewind_pending_interrupt(a, irq);
-        a->lazy_eoi_pending = false;
-    }
-    a->interrupt_queued = false;
+    set_vintr(vmsa, vintr(vmsa) & ~ALTINJ_VINTR_V_IRQ);
 }
 
-void altinj_apic_present_virq(struct altinj_apic *a, struct altinj_vmsa *vmsa)
+void altinj_apic_openhcl_after_exit(struct altinj_apic *a, struct altinj_vmsa *vmsa)
 {
-    /* poll_apic: "Clear any pending interrupt." A V_IRQ still set was not taken. */
-    altinj_apic_withdraw_virq(a, vmsa);
-    /* The lazy EOI the guest consumed ("Clear lazy EOI before processing the exit"). */
-    if (a->lazy_eoi_pending && a->caa->no_eoi_required == 0)
-        perform_eoi(a);
+    /* `last_interrupt_ctrl.irq() && !vmsa.v_intr_cntrl().irq()`: the guest took it and the
+     * lapic acknowledges it (in service, as the model already has it); one still set was not
+     * taken and stays pending (back to IRR here). */
+    if (a->interrupt_queued && (vintr(vmsa) & ALTINJ_VINTR_V_IRQ)) {
+        rewind_pending_interrupt(a, (uint8_t)((vintr(vmsa) & ALTINJ_VINTR_V_INTR_VECTOR_MASK) >>
+                                              ALTINJ_VINTR_V_INTR_VECTOR_SHIFT));
+    }
+    a->interrupt_queued = false;
+    openhcl_clear_irq(vmsa);
+    /* "Clear lazy EOI before processing the exit": hv clear_lazy_eoi finds the bit clear when
+     * the guest consumed the offer (then the lapic's lazy_eoi), else clears it itself. */
+    if (a->lazy_eoi_pending) {
+        if (a->caa->no_eoi_required == 0)
+            perform_eoi(a);
+        a->caa->no_eoi_required = 0;
+        a->lazy_eoi_pending = false;
+    }
+}
+
+void altinj_apic_openhcl_poll(struct altinj_apic *a, struct altinj_vmsa *vmsa)
+{
+    /* poll_apic: "Clear any pending interrupt." After altinj_apic_openhcl_after_exit nothing is
+     * queued; on the first entry nothing was. */
+    if (a->interrupt_queued && (vintr(vmsa) & ALTINJ_VINTR_V_IRQ))
+        rewind_pending_interrupt(a, (uint8_t)((vintr(vmsa) & ALTINJ_VINTR_V_INTR_VECTOR_MASK) >>
+                                              ALTINJ_VINTR_V_INTR_VECTOR_SHIFT));
+    a->interrupt_queued = false;
+    openhcl_clear_irq(vmsa);
     a->update_required = false;
     const uint8_t irq = scan_irr(a);
-    const uint8_t ppr = get_ppr(a, get_tpr(vmsa));
-    a->lazy_eoi_pending = false;
-    a->caa->no_eoi_required = 0;
-    if (irq != 0 && (irq >> 4) > (ppr >> 4)) {
-        /* handle_interrupt: vector, priority, ignore_tpr clear, irq set. */
+    if (irq != 0 && (irq >> 4) > (get_ppr(a, get_tpr(vmsa)) >> 4)) {
+        /* handle_interrupt: vector, priority, ignore_tpr clear, irq set. Four setters on the
+         * page OpenHCL holds (BUSY), one store here: nothing can observe between them. */
         queue_interrupt(vmsa, irq);
         a->interrupt_queued = true;
         a->c->presented_virq++;
-        if (!push_in_service(a, irq))
-            return;
+        push_in_service(a, irq);
     }
-    /* sync_lazy_eoi, on every entry: a lazy EOI when exactly one interrupt is in service, it is
-     * edge-triggered and nothing else is pending (the lapic's is_lazy_eoi_pending). */
-    if (a->isr_index == 1 && !test_bit(a->tmr, a->isr_stack[0]) && scan_irr(a) == 0) {
-        a->caa->no_eoi_required = 1;
-        a->lazy_eoi_pending = true;
-        a->c->lazy_eois_offered++;
-    }
+}
+
+void altinj_apic_openhcl_sync_lazy_eoi(struct altinj_apic *a)
+{
+    /* The lapic's is_lazy_eoi_pending, with the model's in-service stack holding the queued
+     * vector too: nothing else pending (IRR empty), and either the queued vector with nothing
+     * else in service or, with nothing queued, the top in-service vector; edge-triggered. */
+    if (a->isr_index == 0 || scan_irr(a) != 0 || (a->interrupt_queued && a->isr_index != 1))
+        return;
+    if (test_bit(a->tmr, a->isr_stack[a->isr_index - 1]))
+        return;
+    a->caa->no_eoi_required = 1;
+    a->lazy_eoi_pending = true;
+    a->c->lazy_eois_offered++;
 }
 
 void altinj_apic_guest_eoi(struct altinj_apic *a, struct altinj_vmsa *vmsa)

@@ -22,9 +22,9 @@
  * OpenHCL (openhcl/virt_mshv_vtl/src/processor/snp/mod.rs at openvmm 1488a37b) presents through
  * V_IRQ only (handle_interrupt) and clears V_IRQ before every poll (poll_apic); its lapic moves
  * the vector to in-service when it sees, after the next exit, that the processor took V_IRQ.
- * altinj_apic_present_virq models it with this same state: it withdraws a V_IRQ the guest did
- * not take (rewinding it, as COCONUT's check_delivered_interrupts does), then queues the highest
- * pending vector. The interrupts the guest sees, and when, are the same; only where the model
+ * altinj_apic_openhcl_* model it with this same state: after an exit a V_IRQ the guest did not
+ * take goes back to IRR (rewinding it, as COCONUT's check_delivered_interrupts does), and each
+ * poll queues the highest pending vector. The interrupts the guest sees, and when, are the same; only where the model
  * marks in-service differs, which nothing observable depends on.
  *
  * What a real SVSM would panic on (COCONUT's assert! in rewind_pending_interrupt and
@@ -94,17 +94,23 @@ unsigned altinj_apic_post_taken(struct altinj_apic *a, const struct altinj_hvdb_
  * comment). Nothing when update_required is clear. */
 void altinj_apic_present(struct altinj_apic *a, struct altinj_vmsa *vmsa);
 
-/* The OpenHCL-style presentation (header comment): withdraw an untaken V_IRQ, then queue the
- * highest pending vector above the in-service class in V_IRQ, every pass. */
-void altinj_apic_present_virq(struct altinj_apic *a, struct altinj_vmsa *vmsa);
-
 /* The guest's explicit EOI (an APIC EOI write through the SVSM: COCONUT write_register(EOI)
  * first runs check_delivered_interrupts, then perform_eoi). */
 void altinj_apic_guest_eoi(struct altinj_apic *a, struct altinj_vmsa *vmsa);
 
-/* OpenHCL run_vp_snp after every exit: `set_irq(false)`, a V_IRQ the guest did not take goes
- * back to IRR. */
-void altinj_apic_withdraw_virq(struct altinj_apic *a, struct altinj_vmsa *vmsa);
+/* ---- OpenHCL (header comment), in run_vp_snp's order ---- */
+/* After every exit: a V_IRQ the guest took stays in service, one it did not take goes back to
+ * IRR; then `set_irq(false)` (always one VIntrCtrl store); then the lazy EOI the guest
+ * consumed is performed, or the offer withdrawn ("Clear lazy EOI before processing the
+ * exit"). */
+void altinj_apic_openhcl_after_exit(struct altinj_apic *a, struct altinj_vmsa *vmsa);
+/* poll_apic before every entry: `set_irq(false)` (one store), then handle_interrupt for the
+ * highest pending vector whose class is above PPR (one store: vector, priority, V_IGN_TPR
+ * clear, V_IRQ set), marked in service. */
+void altinj_apic_openhcl_poll(struct altinj_apic *a, struct altinj_vmsa *vmsa);
+/* sync_lazy_eoi just before the run (after BUSY is cleared): offers a lazy EOI in the CAA where
+ * the lapic's is_lazy_eoi_pending allows it. Writes no VMSA field. */
+void altinj_apic_openhcl_sync_lazy_eoi(struct altinj_apic *a);
 
 /* The vector in service on top (the last presented), 0 if none. */
 static inline uint8_t altinj_apic_in_service(const struct altinj_apic *a)

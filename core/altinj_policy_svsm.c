@@ -121,9 +121,9 @@ static void openhcl_init_vmsa(struct altinj_vmsa *vmsa)
 }
 
 /* run_vp_snp after runner.run() returns: test-and-set BUSY (counted in guest_busy), the
- * Alternate Injection block (re-inject unless a software event, clear EXITINTINFO), V_IRQ
- * cleared (`set_irq(false)`), then the exit itself, whose only kind here that VTL2 handles is
- * the guest's APIC EOI. */
+ * Alternate Injection block (re-inject unless a software event, clear EXITINTINFO), the V_IRQ
+ * acknowledgement and `set_irq(false)`, the lazy EOI, then the exit itself, whose only kind
+ * here that VTL2 handles is the guest's APIC EOI. */
 static void openhcl_on_entry(struct altinj_vcpu *v)
 {
     const bool was_busy = altinj_busy_test_and_set(v->vmsa);
@@ -141,16 +141,17 @@ static void openhcl_on_entry(struct altinj_vcpu *v)
     }
     if (was_busy)
         v->c.repairs++;
-    altinj_apic_withdraw_virq(&v->apic, v->vmsa);
+    altinj_apic_openhcl_after_exit(&v->apic, v->vmsa);
     altinj_vcpu_svsm_guest_request(v);
 }
 
-/* The next run_vp_snp: poll_apic (V_IRQ), then "Clear the guest busy bit unconditionally" just
- * before entry. */
+/* The run loop's poll_apic (V_IRQ), then run_vp_snp: "Clear the guest busy bit
+ * unconditionally", and sync_lazy_eoi ("Set the lazy EOI bit just before running"). */
 static void openhcl_pre_entry(struct altinj_vcpu *v)
 {
     altinj_vcpu_svsm_present_virq(v);
     altinj_busy_clear(v->vmsa);
+    altinj_apic_openhcl_sync_lazy_eoi(&v->apic);
 }
 
 #define COCONUT_SOURCE                                                                           \
@@ -184,7 +185,8 @@ const struct altinj_svsm_policy altinj_svsm_openhcl = {
                "re-inject unless INTn/#BP/#OF, clear EXITINTINFO, V_IRQ only, clear BUSY "
                "before entry",
     .source = "microsoft/openvmm 1488a37b: openhcl/virt_mshv_vtl/src/processor/snp/mod.rs "
-              "init_vmsa, run_vp_snp, poll_apic, handle_interrupt",
+              "init_vmsa, run_vp_snp, poll_apic, handle_interrupt, sync_lazy_eoi; "
+              "vmm_core/virt_support_apic/src/lib.rs is_lazy_eoi_pending",
     .init_vmsa = openhcl_init_vmsa,
     .on_entry = openhcl_on_entry,
     .pre_entry = openhcl_pre_entry,

@@ -122,7 +122,7 @@ void altinj_vcpu_svsm_present(struct altinj_vcpu *v)
 void altinj_vcpu_svsm_present_virq(struct altinj_vcpu *v)
 {
     consume_doorbell(v);
-    altinj_apic_present_virq(&v->apic, v->vmsa);
+    altinj_apic_openhcl_poll(&v->apic, v->vmsa);
     note_apic_panic(v);
 }
 
