@@ -4,7 +4,14 @@
 #    sources and the assumptions, and show every plot;
 #  - every file index.html and report.md reference exists (images, SVGs, data tables);
 #  - the "Hostile hypervisor" section (simulated even with --from): one row per strategy, one
-#    column per fault plus the fault-free one, in both pages, its data table linked;
+#    column per fault plus the fault-free one, in both pages, its data table linked; every cell
+#    with its SVME count; no double run under the hardware premise (COCONUT's rows held off by
+#    EFER.SVME, paravisor's by BUSY); hvdb-flag losing events under omit-flag; the forced
+#    software-event cuts adding duplicates to COCONUT's rows and none to paravisor;
+#  - the "Premises" section (simulated even with --from): one row per named strategy, one column
+#    per --busy-premise x --softint-copy; paravisor exactly once in all four, reactive not
+#    under the software premise, COCONUT's rows duplicating only under rerun; its findings;
+#  - "The strategy rows and their sources": each row's policies and the commit it follows;
 #  - without microbenchmarks or sim points it says so instead of failing;
 #  - with chromium installed, scripts/screenshot-report renders the page to a PNG of the
 #    window size (skipped, with a message, when chromium is not installed).
@@ -58,7 +65,9 @@ done
 commit=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)
 for needle in "$commit" "AMD EPYC" "kvm-unit-tests svm latency" "hvdb-flag encoding is a proposal" \
               "Who wins where" "Crossovers" "Microbenchmarks" "p99 latency vs vCPU count" \
-              "Hostile hypervisor" "double-run"; do
+              "Hostile hypervisor" "double-run" "Premises: who sets BUSY, and what a copied software event does" \
+              "The strategy rows and their sources" "busy-premise=software" "softint-copy=rerun" \
+              "Exactly once under the hardware premise" "EFER.SVME"; do
   grep -qF -- "$needle" "$report/index.html" && ok || bad "index.html does not mention '$needle'"
   grep -qF -- "$needle" "$report/report.md" && ok || bad "report.md does not mention '$needle'"
 done
@@ -77,13 +86,95 @@ for f in $faults; do
 done
 rows=$(tail -n +3 <<<"$md_table" | awk -F' [|] ' '{ sub(/^[|] /, "", $1); print $1 }' | tr '\n' ' ')
 [[ "$rows" == "$strategies " ]] && ok || bad "report.md: hostile-hypervisor rows are '$rows', expected one per strategy"
-tail -n +3 <<<"$md_table" | awk -F' [|] ' '{ for (i = 2; i <= NF; i++) if ($i !~ /^(nothing|delay|stall|panic|lost|duplicated|double-run): [0-9]+\/[0-9]+, lost [0-9]+, dup [0-9]+, DR [0-9]+\/[0-9]+/) exit 1 }' &&
-  ok || bad "report.md: a hostile-hypervisor cell lacks guest-sees, delivered, lost, dup or DR"
-# paravisor's BUSY hold keeps a second CPU out: no double run there, one for the others.
-awk -F' [|] ' '/^[|] paravisor / { exit !($7 ~ /^nothing: .*DR [1-9][0-9]*\/0$/) }' <<<"$md_table" &&
-  ok || bad "report.md: paravisor under double-vmrun is not 'nothing' with prevented > 0 and 0 violations"
-awk -F' [|] ' '/^[|] reactive / { exit !($7 ~ /^double-run:/) }' <<<"$md_table" &&
-  ok || bad "report.md: reactive under double-vmrun is not a double-run"
+tail -n +3 <<<"$md_table" | awk -F' [|] ' '{ sub(/ [|]$/, "", $NF); for (i = 2; i <= NF; i++) if ($i !~ /^(nothing|delay|stall|panic|lost|duplicated|double-run): [0-9]+\/[0-9]+, lost [0-9]+, dup [0-9]+, DR [0-9]+\/[0-9]+ \([0-9]+ by SVME\)$/) exit 1 }' &&
+  ok || bad "report.md: a hostile-hypervisor cell lacks guest-sees, delivered, lost, dup, DR or the SVME count"
+# Cells by strategy and fault name (the header gives each column's fault).
+hcell() {  # strategy, fault kind: that cell of the report.md table
+  awk -F' [|] ' -v s="$1" -v f="$2" 'NR == 1 { for (i = 2; i <= NF; i++) { k = $i; sub(/[= ].*/, "", k); col[k] = i }; next }
+    NR > 2 { r = $1; sub(/^[|] /, "", r); sub(/ [|]$/, "", $NF); if (r == s) print $(col[f]) }' <<<"$md_table"
+}
+num_of() { sed -E "s/.*$1 ([0-9]+).*/\1/" <<<"$2"; }  # the number after a word in a cell
+# Under the hardware premise no row lets a second CPU run the VMSA: no double-run cell.
+! tail -n +3 <<<"$md_table" | grep -q 'double-run:' && ok || bad "report.md: a hostile-hypervisor cell is a double-run under the hardware premise"
+# paravisor: every second-CPU VMRUN failed on BUSY (none on SVME); COCONUT's rows: mostly on SVME.
+c=$(hcell paravisor double-vmrun)
+[[ "$c" =~ ^nothing:\ .*DR\ [1-9][0-9]*/0\ \(0\ by\ SVME\)$ ]] && ok ||
+  bad "report.md: paravisor under double-vmrun is not 'nothing' with prevented > 0, 0 violations, 0 by SVME: $c"
+for s in reactive hvdb-flag unconditional; do
+  c=$(hcell "$s" double-vmrun)
+  [[ "$c" =~ DR\ ([0-9]+)/0\ \(([0-9]+)\ by\ SVME\)$ ]] && ((BASH_REMATCH[2] > 0 && BASH_REMATCH[2] <= BASH_REMATCH[1])) &&
+    ok || bad "report.md: $s under double-vmrun: no VMRUN prevented by EFER.SVME, or a violation: $c"
+done
+# hvdb-flag loses events under omit-flag (a flag-only SVSM); unconditional and paravisor do not.
+c=$(hcell hvdb-flag omit-flag)
+(( $(num_of lost "$c") > 0 )) && ok || bad "report.md: hvdb-flag under omit-flag lost nothing: $c"
+for s in unconditional paravisor; do
+  c=$(hcell "$s" omit-flag)
+  (( $(num_of lost "$c") == 0 )) && ok || bad "report.md: $s under omit-flag lost events: $c"
+done
+# softint-exitintinfo's forced cuts of guest software events: more duplicates than without
+# faults on COCONUT's rows, none on paravisor's.
+for s in reactive hvdb-flag unconditional; do
+  a=$(num_of dup "$(hcell "$s" softint-exitintinfo)") b=$(num_of dup "$(hcell "$s" none)")
+  ((a > b)) && ok || bad "report.md: $s: softint-exitintinfo does not add duplicates ($a vs $b without faults)"
+done
+(( $(num_of dup "$(hcell paravisor softint-exitintinfo)") == 0 )) && ok || bad "report.md: paravisor duplicated under softint-exitintinfo"
+hsec=$(awk '/^## Hostile hypervisor/ { s = 1; next } /^## / { s = 0 } s' "$report/report.md")
+grep -q 'double-run) under the hardware premise: none\.' <<<"$hsec" && ok || bad "report.md: the hostile findings do not say there was no double run"
+grep -qE 'hvdb-flag under omit-flag=0\.5 \(of [0-9]+ events: (stall, )?lost [1-9]' <<<"$hsec" && ok || bad "report.md: the hostile findings do not name hvdb-flag's losses under omit-flag"
+grep -q 'on EFER.SVME)' <<<"$hsec" && ok || bad "report.md: the hostile findings do not count the VMRUNs EFER.SVME stopped"
+
+# Premises: strategies x (busy premise x softint copy), simulated even with --from.
+[[ -s "$report/data/premises.tsv" ]] && ok || bad "report has no data/premises.tsv"
+psec=$(awk '/^## Premises: / { s = 1; next } /^## / { s = 0 } s' "$report/report.md")
+ptable=$(grep '^|' <<<"$psec")
+phdr=$(head -n1 <<<"$ptable")
+[[ "$phdr" == "| strategy | BUSY hardware, softint rerun (defaults) | BUSY hardware, softint advance | BUSY software, softint rerun | BUSY software, softint advance |" ]] &&
+  ok || bad "report.md: premises table header: $phdr"
+prows=$(tail -n +3 <<<"$ptable" | awk -F' [|] ' '{ sub(/^[|] /, "", $1); print $1 }' | tr '\n' ' ')
+[[ "$prows" == "$strategies " ]] && ok || bad "report.md: premises rows are '$prows', expected one per strategy"
+tail -n +3 <<<"$ptable" | awk -F' [|] ' '{ sub(/ [|]$/, "", $NF); if (NF != 5) exit 1; for (i = 2; i <= NF; i++) if ($i !~ /^(exactly once|((stall|panic)(, )?)?(lost [0-9]+)?(, )?(duplicated [0-9]+)?)$/ || $i == "") exit 1 }' &&
+  ok || bad "report.md: a premises cell is not 'exactly once' or stall/panic, lost N, duplicated N"
+pcell() {  # strategy, column (2..5)
+  awk -F' [|] ' -v s="$1" -v i="$2" 'NR > 2 { r = $1; sub(/^[|] /, "", r); sub(/ [|]$/, "", $NF); if (r == s) print $i }' <<<"$ptable"
+}
+for i in 2 3 4 5; do
+  [[ "$(pcell paravisor $i)" == "exactly once" ]] && ok || bad "report.md: paravisor is not exactly once in premises column $i: $(pcell paravisor $i)"
+done
+for i in 4 5; do
+  [[ "$(pcell reactive $i)" != "exactly once" ]] && ok || bad "report.md: reactive is exactly once under the software premise (column $i)"
+done
+for s in reactive hvdb-flag unconditional; do
+  [[ "$(pcell "$s" 2)" == duplicated* && "$(pcell "$s" 3)" == "exactly once" ]] && ok ||
+    bad "report.md: $s under the hardware premise is not duplicated with rerun and exactly once with advance: $(pcell "$s" 2) / $(pcell "$s" 3)"
+done
+grep -q '^Exactly once under the hardware premise: with rerun: paravisor; with advance: reactive, hvdb-flag, unconditional, paravisor\.' <<<"$psec" &&
+  ok || bad "report.md: the premises findings do not list the rows that stay exactly once"
+grep -q '^- busy-premise=hardware: ' <<<"$psec" && grep -q '^- softint-copy=advance: ' <<<"$psec" &&
+  ok || bad "report.md: the premises section does not state the premises"
+python3 - "$report/index.html" <<'PY' && ok || bad "index.html: premises table is not 4 rows x 5 columns"
+import re, sys
+page = open(sys.argv[1]).read()
+sec = page.split('id="premises"', 1)[1].split("<h2", 1)[0]
+table = sec.split("<table>", 1)[1].split("</table>", 1)[0]
+head, body = table.split("</thead>", 1)
+rows = re.findall(r"<tr>(.*?)</tr>", body)
+ok = head.count("<th>") == 5 and len(rows) == 4 and all(r.count("<td>") == 5 for r in rows)
+sys.exit(0 if ok else 1)
+PY
+
+# The rows' sources: policies and the commit each follows.
+stable=$(awk '/^## The strategy rows and their sources/ { s = 1; next } /^## / { s = 0 } s && /^\|/' "$report/report.md")
+srow() { awk -F' [|] ' -v s="$1" '{ r = $1; sub(/^[|] /, "", r); if (r == s) print }' <<<"$stable"; }
+[[ "$(head -n1 <<<"$stable")" == "| strategy | hypervisor policy | SVSM policy | source |" ]] && ok || bad "report.md: sources table header: $(head -n1 <<<"$stable")"
+[[ "$(srow unconditional)" =~ ^\|\ unconditional\ \|\ exitintinfo\ \|\ coconut\ \|\ .*coconut-svsm/svsm\ [0-9a-f]{7,} ]] && ok ||
+  bad "report.md: sources: unconditional is not exitintinfo + coconut with a coconut-svsm commit: $(srow unconditional)"
+[[ "$(srow paravisor)" =~ ^\|\ paravisor\ \|\ every-exit\ \|\ openhcl\ \|\ .*openvmm\ [0-9a-f]{7,} ]] && ok ||
+  bad "report.md: sources: paravisor is not every-exit + openhcl with an openvmm commit: $(srow paravisor)"
+[[ $(tail -n +3 <<<"$stable" | grep -c .) -eq 4 ]] && ok || bad "report.md: sources table does not have one row per strategy"
+# The cost sources stay apart from the rows' sources.
+! grep -qE '^\| (reactive|hvdb-flag|unconditional|paravisor)[:|]' <<<"$(awk '/^## Cost profile and sources/ { s = 1; next } /^## / { s = 0 } s && /^\|/' "$report/report.md")" &&
+  ok || bad "report.md: a strategy's source line ended up in the cost profile table"
 python3 - "$report/index.html" <<'PY' && ok || bad "index.html: hostile-hypervisor table is not 4 rows x 9 columns"
 import re, sys
 page = open(sys.argv[1]).read()
@@ -108,6 +199,10 @@ if "$root/scripts/report" --no-setup --png-only --from "$tmp/sweep" --no-micro -
   bad "scripts/report --faults-from failed: $(tail -n 5 "$tmp/report3.err")"; fi
 cmp -s "$report/data/tables/faults.tsv" "$tmp/report3/data/tables/faults.tsv" && ok ||
   bad "--faults-from did not give the same hostile-hypervisor table"
+# The premises table is deterministic: the same in every report, --no-faults or not.
+cmp -s "$report/data/tables/premises.tsv" "$tmp/report3/data/tables/premises.tsv" &&
+  cmp -s "$report/data/tables/premises.tsv" "$tmp/report2/data/tables/premises.tsv" && ok ||
+  bad "the premises table differs between two reports"
 refs_exist "$tmp/report2/index.html" html
 refs_exist "$tmp/report2/report.md" md
 ! ls "$tmp"/report2/*.svg >/dev/null 2>&1 && ok || bad "--png-only wrote SVG files"

@@ -3,8 +3,15 @@
 #  - altinj-bench merge: one row per (point, strategy), as many cells per row as columns,
 #    crossovers table present; the fault columns (faults, guest_sees, dr_prevented,
 #    dr_violations): "none", the verdict's word and 0 for files from before --faults, the run's
-#    own for a run with --faults, whose points stay out of the crossovers; bad inputs -> one line
-#    naming the file, exit 2, no output;
+#    own for a run with --faults, whose points stay out of the crossovers; a second CPU's VMRUN
+#    stopped by EFER.SVME (dr_prevented_svme) on COCONUT's rows and by BUSY on paravisor's, no
+#    double run under the hardware premise; bad inputs -> one line naming the file, exit 2, no
+#    output;
+#  - the columns added with the policy rows and premises (premise, softint_copy, hv_policy,
+#    svsm_policy, world_switches_per_1k, eoi_exits_per_1k, coalesced, dr_prevented_svme) come
+#    after the older ones, whose positions stay; the defaults and an empty policy for files
+#    written before them (the fixtures), the run's own values for new files, a missing one in a
+#    new file named; a "# source STRATEGY: TEXT" line per row; crossovers kept apart by premise;
 #  - altinj-bench merge --micro: one row per benchmark;
 #  - each plots/*.gp draws a PNG with a valid signature and IHDR of the expected size, not
 #    blank, with every strategy's colour drawn where the plot has one line per strategy; and an
@@ -41,7 +48,7 @@ if [[ $rows -eq $expected && $pairs -eq $expected && $expected -eq 24 ]]; then o
   bad "merged table: $rows rows, $pairs distinct point/strategy pairs, expected $expected (6 points x 4)"; fi
 widths=$(grep -v '^#' "$sweep/sweep.tsv" | awk -F'\t' '{ print NF }' | sort -u | tr '\n' ' ')
 [[ "$widths" =~ ^[0-9]+\ $ ]] && ok || bad "rows have different cell counts: $widths"
-grep -q $'^mode\tworkload\trate\tcosts\tvcpus\tstrategy_a' "$sweep/crossovers.tsv" && ok || bad "crossovers.tsv has no column line"
+grep -q $'^mode\tworkload\trate\tcosts\tvcpus\tstrategy_a\tstrategy_b\tbusy\toverhead_ns\tcheaper_below\tcheaper_above\tpremise\tsoftint_copy$' "$sweep/crossovers.tsv" && ok || bad "crossovers.tsv has no column line (or not the expected columns)"
 for tag in machine costs assumption; do
   grep -q "^# $tag" "$sweep/sweep.tsv" && ok || bad "sweep.tsv has no '# $tag' header line"
 done
@@ -54,7 +61,25 @@ cols() {  # table, column names...: prints those cells of every row, tab-separat
 # The fixtures predate --faults: fault-free rows, guest_sees from the verdict.
 [[ "$(cols "$sweep/sweep.tsv" faults guest_sees dr_prevented dr_violations | sort -u)" == $'none\tnothing\t0\t0' ]] &&
   ok || bad "fixture rows: faults/guest_sees/dr columns are not none/nothing/0/0"
-# A run with --faults: its canonical spec and counters; its points make no crossovers.
+# The column line: the older columns where they were, the new ones after them, in order.
+hdr=$(grep -v '^#' "$sweep/sweep.tsv" | head -n1)
+old_cols="point mode workload rate busy exc costs vcpus seed faults strategy events delivered lost duplicated exactly_once guest_sees dr_prevented dr_violations lat_min_us lat_p50_us lat_p90_us lat_p99_us lat_p999_us lat_p9999_us lat_max_us lat_mean_us redeliv_p50_us redeliv_p99_us redeliv_max_us exits_per_1k vmruns_per_1k failed_vmruns_per_1k svsm_entries_per_1k doorbell_writes_per_1k busy_events_per_1k hv_ns_per_exit svsm_ns_per_entry overhead_ns_per_irq elapsed_s cpus host workload_spec"
+new_cols="premise softint_copy hv_policy svsm_policy world_switches_per_1k eoi_exits_per_1k coalesced dr_prevented_svme"
+[[ "$(tr '\t' ' ' <<<"$hdr")" == "$old_cols $new_cols" ]] && ok || bad "sweep.tsv column line: $hdr"
+for c in $new_cols; do
+  "$bench" merge --help | grep -q "^  $c " && ok || bad "merge --help does not describe column $c"
+done
+# Files from before the premises (the fixtures): the defaults, no policies, world switches from
+# their own counts (exits + VMRUN attempts + 2 per VMPL0 run), no strategy source lines.
+[[ "$(cols "$sweep/sweep.tsv" premise softint_copy hv_policy svsm_policy eoi_exits_per_1k coalesced dr_prevented_svme | sort -u)" == $'hardware\trerun\t\t\tNaN\tNaN\t0' ]] &&
+  ok || bad "fixture rows: new columns are not hardware/rerun/empty/empty/NaN/NaN/0"
+cols "$sweep/sweep.tsv" world_switches_per_1k exits_per_1k vmruns_per_1k svsm_entries_per_1k |
+  awk -F'\t' '{ d = $1 - ($2 + $3 + 2 * $4); if (d > 1e-6 || d < -1e-6) exit 1 }' && ok ||
+  bad "fixture rows: world_switches_per_1k is not exits + vmruns + 2 x svsm_entries"
+! grep -qE '^# source [^ :]+: ' "$sweep/sweep.tsv" && ok || bad "fixture table has a strategy source line (its files have none)"
+# A run with --faults: its canonical spec and counters; its points make no crossovers. Under
+# the hardware premise no row lets the second CPU run the VMSA: COCONUT's rows (reactive) are
+# stopped by EFER.SVME too, paravisor's only by BUSY.
 fdir=$tmp/faultpts
 mkdir -p "$fdir"
 for b in 0.05 0.3; do
@@ -63,10 +88,66 @@ for b in 0.05 0.3; do
 done
 if "$bench" merge --crossovers "$fdir/cross.tsv" "$fdir/m.tsv" "$fdir"/*.json; then ok; else bad "merge of fault runs failed"; fi
 got=$(cols "$fdir/m.tsv" faults strategy guest_sees dr_violations | awk -F'\t' '{ print $1, $2, $3, ($4 > 0) }' | sort -u | tr '\n' ';')
-[[ "$got" == "double-vmrun=0.2 paravisor nothing 0;double-vmrun=0.2 reactive double-run 1;" ]] &&
+[[ "$got" == "double-vmrun=0.2 paravisor nothing 0;double-vmrun=0.2 reactive nothing 0;" ]] &&
   ok || bad "fault rows: got '$got'"
 cols "$fdir/m.tsv" dr_prevented | awk '$1 + 0 <= 0 { exit 1 }' && ok || bad "fault rows: dr_prevented is 0"
+got=$(cols "$fdir/m.tsv" strategy dr_prevented dr_prevented_svme | awk -F'\t' '{ print $1, ($3 > 0), ($3 <= $2) }' | sort -u | tr '\n' ';')
+[[ "$got" == "paravisor 0 1;reactive 1 1;" ]] && ok || bad "fault rows: dr_prevented_svme by strategy: '$got'"
 [[ $(grep -v '^#' "$fdir/cross.tsv" | tail -n +2 | grep -c .) -eq 0 ]] && ok || bad "fault points made crossovers"
+# New files: the premises and policies from the JSON, its own world switches, a source line per
+# row; crossovers never mix premises (each premise's group carries its name).
+pdir=$tmp/prempts
+mkdir -p "$pdir"
+for p in hardware software; do
+  for b in 0.01 0.2; do
+    "$bench" run -q --mode sim -s reactive,unconditional,paravisor -w "poisson:rate=50000,busy=$b,soft=0.02" -n 3000 \
+      --busy-premise $p --softint-copy advance --json "$pdir/$p-$b.json" >/dev/null 2>&1
+    [[ -s "$pdir/$p-$b.json" ]] && ok || bad "sim run --busy-premise $p wrote no JSON"
+  done
+done
+if "$bench" merge --crossovers "$pdir/cross.tsv" "$pdir/m.tsv" "$pdir"/*.json; then ok; else bad "merge of premise runs failed"; fi
+got=$(cols "$pdir/m.tsv" point premise softint_copy strategy hv_policy svsm_policy | awk -F'\t' '{ sub(/-[0-9.]*$/, "", $1); print }' | sort -u | tr '\t\n' ' ;')
+[[ "$got" == "hardware hardware advance paravisor every-exit openhcl;hardware hardware advance reactive never coconut;hardware hardware advance unconditional exitintinfo coconut;software software advance paravisor every-exit openhcl;software software advance reactive never coconut;software software advance unconditional exitintinfo coconut;" ]] &&
+  ok || bad "premise rows: point/premise/softint/strategy/policies: '$got'"
+python3 - "$pdir/hardware-0.2.json" "$pdir/m.tsv" <<'PY' && ok || bad "premise rows: world_switches_per_1k, eoi_exits_per_1k, coalesced or dr_prevented_svme differ from the JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+lines = [l.rstrip("\n").split("\t") for l in open(sys.argv[2]) if not l.startswith("#")]
+c = {n: i for i, n in enumerate(lines[0])}
+rows = {r[c["strategy"]]: r for r in lines[1:] if r[c["point"]] == "hardware-0.2"}
+ok = len(rows) == 3
+for run in d["runs"]:
+    r = rows[run["strategy"]]
+    ok &= abs(float(r[c["world_switches_per_1k"]]) - run["per_1000"]["world_switches"]) < 1e-6
+    ok &= abs(float(r[c["eoi_exits_per_1k"]]) - run["per_1000"]["eoi_exits"]) < 1e-6
+    ok &= float(r[c["coalesced"]]) == run["counts"]["coalesced"]
+    ok &= float(r[c["dr_prevented_svme"]]) == run["faults"]["double_vmrun"]["prevented_by_svme"]
+sys.exit(0 if ok else 1)
+PY
+for s in reactive unconditional paravisor; do
+  grep -qE "^# source $s: .*[0-9a-f]{8}" "$pdir/m.tsv" && ok || bad "premise table: no '# source $s:' line with a commit"
+done
+[[ $(grep -cE '^# source [^ :]+: ' "$pdir/m.tsv") -eq 3 ]] && ok || bad "premise table: not one source line per row"
+# Crossovers never mix premises: with overheads set so that reactive and unconditional cross
+# under the hardware premise (100 -> 200 against 150 -> 150 ns) and not under the software one
+# (reactive 1000 -> 1000), the crossing is at busy 0.105, named hardware, and only there (mixed
+# into one group, the averages would not cross at all).
+mkdir -p "$pdir/x"
+python3 - "$pdir" <<'PY'
+import json, sys
+d = sys.argv[1]
+ov = {("hardware", "0.01"): {"reactive": 100, "unconditional": 150}, ("hardware", "0.2"): {"reactive": 200, "unconditional": 150},
+      ("software", "0.01"): {"reactive": 1000, "unconditional": 150}, ("software", "0.2"): {"reactive": 1000, "unconditional": 150}}
+for (p, b), v in ov.items():
+    j = json.load(open(f"{d}/{p}-{b}.json"))
+    j["runs"] = [r for r in j["runs"] if r["strategy"] in v]
+    for r in j["runs"]:
+        r["overhead_ns"]["total_per_interrupt"] = v[r["strategy"]]
+    json.dump(j, open(f"{d}/x/{p}-{b}.json", "w"))
+PY
+"$bench" merge --crossovers "$pdir/x/cross.tsv" "$pdir/x/m.tsv" "$pdir"/x/*.json && ok || bad "merge of the crossing points failed"
+got=$(cols "$pdir/x/cross.tsv" strategy_a strategy_b busy cheaper_below premise softint_copy | tr '\t\n' ' ;')
+[[ "$got" == "reactive unconditional 0.105 reactive hardware advance;" ]] && ok || bad "crossovers by premise: '$got'"
 "$bench" merge "$tmp/sim.tsv" "$tmp"/sim/points/*.json && ok || bad "merge of the sim points failed"
 "$bench" merge --micro "$tmp/micro.tsv" "$tmp/micro.json" && ok || bad "merge --micro failed"
 mrows=$(grep -v '^#' "$tmp/micro.tsv" | tail -n +2 | grep -c .)
@@ -101,6 +182,26 @@ merge_err() {  # description, needle, args...
 merge_err "missing file" "$tmp/none.json" "$tmp/err.tsv" "$sweep/points/live-poisson-r5000-b0.01-csnp.json" "$tmp/none.json"
 merge_err "truncated JSON" "trunc.json" "$tmp/err.tsv" "$tmp/trunc.json"
 merge_err "missing field" "nolat.json: runs[1].latency_ns" "$tmp/err.tsv" "$tmp/nolat.json"
+# A file with the premises ("model") must have every new field; older files need none.
+python3 - "$pdir/software-0.2.json" "$tmp" <<'PY'
+import json, sys
+src, tmp = sys.argv[1], sys.argv[2]
+def drop(name, path):
+    d = json.load(open(src))
+    o = d
+    for k in path[:-1]:
+        o = o[k]
+    del o[path[-1]]
+    json.dump(d, open(f"{tmp}/{name}.json", "w"))
+drop("nopremise", ["model", "busy_premise"])
+drop("nosource", ["runs", 1, "source"])
+drop("nows", ["runs", 2, "per_1000", "world_switches"])
+drop("nosvme", ["runs", 0, "faults", "double_vmrun", "prevented_by_svme"])
+PY
+merge_err "missing premise" "nopremise.json: model.busy_premise" "$tmp/err.tsv" "$tmp/nopremise.json"
+merge_err "missing source" "nosource.json: runs[1].source" "$tmp/err.tsv" "$tmp/nosource.json"
+merge_err "missing world switches" "nows.json: runs[2].per_1000.world_switches" "$tmp/err.tsv" "$tmp/nows.json"
+merge_err "missing SVME count" "nosvme.json: runs[0].faults.double_vmrun.prevented_by_svme" "$tmp/err.tsv" "$tmp/nosvme.json"
 merge_err "micro: not gbench" "benchmarks" --micro "$tmp/err.tsv" "$sweep/points/live-poisson-r5000-b0.01-csnp.json"
 merge_err "no inputs" "missing" "$tmp/err.tsv"
 merge_err "unknown option" "unknown option" --frob "$tmp/err.tsv" "$tmp/micro.json"

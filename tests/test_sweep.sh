@@ -2,8 +2,10 @@
 # scripts/sweep on a tiny grid: one JSON (+ histogram files) per point, a merged table with one
 # row per point x strategy, the crossovers table and the definition file; sim points over vCPU
 # counts (when altinj-bench has `run --vcpus`) through GNU parallel; a --faults dimension (';'
-# separated, repeatable; "none" is the fault-free point under its old name); bad flags are one
-# line and exit 2. Usage: test_sweep.sh ALTINJ_BENCH
+# separated, repeatable; "none" is the fault-free point under its old name); --premises and
+# --softint-copy passed to every point, a non-default premise or copy in the point names (the
+# defaults keep the old names), the merged premise columns; bad flags are one line and exit 2.
+# Usage: test_sweep.sh ALTINJ_BENCH
 set -uo pipefail
 bench=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -79,7 +81,7 @@ else
   echo "SKIP: altinj-bench has no run --faults: faults sweep not run"
 fi
 
-# Bad flags: one line, exit 2.
+# A bad flag: one line, exit 2.
 expect2() {  # what, args...
   local what=$1 msg rc
   shift
@@ -87,6 +89,33 @@ expect2() {  # what, args...
   rc=$?
   [[ $rc -eq 2 && $(grep -c . <<<"$msg") -eq 1 ]] && ok || bad "$what: exit $rc, output: $msg"
 }
+
+# Model premises as a dimension, and the software-event copy for every point.
+if grep -q -- --busy-premise <<<"$run_help"; then
+  if "$sweep" --bin "$bench" --modes sim --vcpus 1 --rates 20000 --busy 0.1 --duration 0.02 \
+       --no-hist --out "$tmp/prem" --quiet --premises hardware,software --softint-copy advance \
+       --workloads poisson:soft=0.02 --strategies paravisor,unconditional 2>"$tmp/prem.err"; then ok; else
+    bad "premises sweep failed: $(tail -n 3 "$tmp/prem.err")"; fi
+  names=$(ls "$tmp/prem/points" | tr '\n' ' ')
+  [[ "$names" == "sim-poisson_soft_0.02-r20000-b0.1-csnp-v1-psoftware-sadvance.json sim-poisson_soft_0.02-r20000-b0.1-csnp-v1-sadvance.json " ]] &&
+    ok || bad "premises sweep point names: $names"
+  got=$(awk -F'\t' '/^#/ { next } !h { h = 1; for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { print $(c["point"]) " " $(c["premise"]) " " $(c["softint_copy"]) " " $(c["strategy"]) }' "$tmp/prem/sweep.tsv" | sort | tr '\n' ';')
+  [[ "$got" == "sim-poisson_soft_0.02-r20000-b0.1-csnp-v1-psoftware-sadvance software advance paravisor;sim-poisson_soft_0.02-r20000-b0.1-csnp-v1-psoftware-sadvance software advance unconditional;sim-poisson_soft_0.02-r20000-b0.1-csnp-v1-sadvance hardware advance paravisor;sim-poisson_soft_0.02-r20000-b0.1-csnp-v1-sadvance hardware advance unconditional;" ]] &&
+    ok || bad "premises sweep rows (point premise softint_copy strategy): $got"
+  grep -q '^premises=hardware,software softint_copy=advance$' "$tmp/prem/sweep.txt" && ok || bad "sweep.txt does not record the premises"
+  grep -q -- '--busy-premise hardware --softint-copy rerun' <<<"$("$sweep" --bin "$bench" --dry-run --rates 1000 --busy 0.1)" &&
+    ok || bad "--dry-run: the default premises are not passed to the points"
+  [[ $("$sweep" --bin "$bench" --dry-run --rates 1000 --busy 0.1 | cut -f1) == live-poisson-r1000-b0.1-csnp ]] &&
+    ok || bad "the default premises changed a point's name"
+  expect2 "premises: unknown premise" --premises hardware,firmware
+  expect2 "premises: the same one twice" --premises software,software
+  expect2 "softint-copy: unknown" --softint-copy skip
+else
+  echo "SKIP: altinj-bench has no run --busy-premise: premises sweep not run"
+fi
+
+# Bad flags: one line, exit 2.
 expect2 "unknown flag" --frob
 expect2 "missing value" --rates
 expect2 "bad rate" --rates 10,abc

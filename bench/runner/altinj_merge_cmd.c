@@ -28,15 +28,18 @@ static const char *const columns[][2] = {
     { "vcpus", "vCPUs simulated (1 in live mode)" },
     { "seed", "arrival seed" },
     { "faults", "hostile-hypervisor fault spec, canonical (run --faults; none: fault-free)" },
-    { "strategy", "reactive, hvdb-flag, unconditional or paravisor" },
-    { "events", "interrupts posted" },
-    { "delivered", "interrupts delivered to the guest handler" },
+    { "strategy", "the row: reactive, hvdb-flag, unconditional, paravisor, HV+SVSM or a mutant-"
+                  " row (run --help)" },
+    { "events", "events posted: host interrupts and the guest's own exc=/soft= events, each "
+                "counted once by the oracle (also when its vector coalesced: coalesced)" },
+    { "delivered", "events delivered to the guest handler" },
     { "lost", "posted but never delivered" },
     { "duplicated", "delivered more than once" },
     { "exactly_once", "1 when every event was delivered exactly once, else 0" },
     { "guest_sees", "what the guest would see: nothing, delay, stall, panic, lost, duplicated, "
                     "double-run (run --help)" },
-    { "dr_prevented", "second-CPU VMRUNs of the VMSA (double-vmrun) that failed on BUSY" },
+    { "dr_prevented", "second-CPU VMRUNs of the VMSA (double-vmrun) that failed: on BUSY, or "
+                      "on EFER.SVME clear (VMEXIT_INVALID; those also in dr_prevented_svme)" },
     { "dr_violations", "VMRUNs that found the VMSA already running on another CPU" },
     { "lat_min_us", "latency (handled - intended arrival), us: minimum" },
     { "lat_p50_us", "latency, us: 50th percentile" },
@@ -49,12 +52,13 @@ static const char *const columns[][2] = {
     { "redeliv_p50_us", "BUSY exit -> re-delivery, us: 50th percentile" },
     { "redeliv_p99_us", "BUSY exit -> re-delivery, us: 99th percentile" },
     { "redeliv_max_us", "BUSY exit -> re-delivery, us: maximum" },
-    { "exits_per_1k", "guest exits per 1000 interrupts" },
-    { "vmruns_per_1k", "VMRUNs per 1000 interrupts (failed ones included)" },
-    { "failed_vmruns_per_1k", "failed VMRUNs (VMEXIT_BUSY) per 1000 interrupts" },
-    { "svsm_entries_per_1k", "SVSM (VMPL0) entries per 1000 interrupts" },
-    { "doorbell_writes_per_1k", "#HV doorbell page writes per 1000 interrupts" },
-    { "busy_events_per_1k", "deliveries cut by a VMEXIT (BUSY left set) per 1000 interrupts" },
+    { "exits_per_1k", "guest exits per 1000 delivered events (a failed VMRUN not included)" },
+    { "vmruns_per_1k", "VMRUN attempts per 1000 delivered events (failed ones included)" },
+    { "failed_vmruns_per_1k", "failed VMRUNs (VMEXIT_BUSY) per 1000 delivered events" },
+    { "svsm_entries_per_1k", "SVSM (VMPL0) runs per 1000 delivered events" },
+    { "doorbell_writes_per_1k", "#HV doorbell page writes per 1000 delivered events" },
+    { "busy_events_per_1k", "exits that cut a delivery (EXITINTINFO.V=1) per 1000 delivered "
+                            "events" },
     { "hv_ns_per_exit", "hypervisor time per guest exit, ns" },
     { "svsm_ns_per_entry", "SVSM time per entry, ns" },
     { "overhead_ns_per_irq", "hypervisor + SVSM time per delivered interrupt, ns" },
@@ -62,8 +66,52 @@ static const char *const columns[][2] = {
     { "cpus", "CPUs of the machine that ran the point" },
     { "host", "that machine: uname nodename, machine, release" },
     { "workload_spec", "the full canonical workload spec" },
+    /* Added with the policy rows and the model premises: at the end, so the columns above
+     * keep their positions. Optional in files written before them (no "model" object). */
+    { "premise", "who sets BUSY when a VMEXIT cuts a delivery: hardware or software (run "
+                 "--busy-premise; model.busy_premise; files without it: hardware)" },
+    { "softint_copy", "what a cut INTn/INT3/INTO copied into EVENTINJ does: rerun or advance "
+                      "(run --softint-copy; model.softint_copy; files without it: rerun)" },
+    { "hv_policy", "the row's hypervisor policy: never, exitintinfo, flag, every-exit (empty "
+                   "in files without it)" },
+    { "svsm_policy", "the row's SVSM policy: coconut, flag-only, openhcl or a mutant's (empty "
+                     "in files without it)" },
+    { "world_switches_per_1k", "world switches per 1000 delivered events: exits + VMRUN "
+                               "attempts + 2 per VMPL0 run (files without it: the same sum "
+                               "of the columns above)" },
+    { "eoi_exits_per_1k", "explicit EOIs (a guest exit to VMPL0 each) per 1000 delivered "
+                          "events; lazy EOIs cost none (NaN in files without it)" },
+    { "coalesced", "events carried by an interrupt another post of the same vector presented "
+                   "(one IRR bit); each still counted once (NaN in files without it)" },
+    { "dr_prevented_svme", "of dr_prevented: second-CPU VMRUNs that failed because EFER.SVME "
+                           "was clear (COCONUT's pass) (0 in files without it)" },
 };
 #define NCOLUMNS (sizeof columns / sizeof columns[0])
+
+/* One column of the usage table: the name, then its text wrapped at word boundaries to 92
+ * characters, continuation lines under the text. */
+static void put_column(FILE *f, const char *name, const char *text)
+{
+    enum { INDENT = 27, WIDTH = 92 };
+    fprintf(f, "  %-24s ", name);
+    size_t col = INDENT;
+    for (const char *p = text; *p;) {
+        const size_t n = strcspn(p, " ");
+        if (col > INDENT && col + 1 + n > WIDTH) {
+            fprintf(f, "\n%*s", INDENT, "");
+            col = INDENT;
+        } else if (col > INDENT) {
+            fputc(' ', f);
+            col++;
+        }
+        fprintf(f, "%.*s", (int)n, p);
+        col += n;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    fputc('\n', f);
+}
 
 void altinj_merge_usage(FILE *f)
 {
@@ -72,18 +120,20 @@ void altinj_merge_usage(FILE *f)
           "\n"
           "Merges `altinj-bench run --json` result files into one tab-separated table, one row\n"
           "per (file, strategy), for gnuplot (plots/*.gp) and scripts/report. Rows are sorted by\n"
-          "mode, workload, cost profile, vCPUs, BUSY fraction, rate, file name; within a file\n"
-          "they keep the run order. Comment lines (#) first: the machines, the cost profiles\n"
-          "with their sources, the model's assumptions. Then one line of column names:\n"
+          "mode, workload, cost profile, vCPUs, BUSY fraction, rate, premise, softint copy,\n"
+          "file name; within a file they keep the run order. Comment lines (#) first: the\n"
+          "machines, the cost profiles with their sources (# source PROFILE FIGURE: TEXT), each\n"
+          "strategy row's source (# source STRATEGY: TEXT), the model's assumptions. Then one\n"
+          "line of column names:\n"
           "\n",
           f);
     for (size_t i = 0; i < NCOLUMNS; i++)
-        fprintf(f, "  %-24s %s\n", columns[i][0], columns[i][1]);
+        put_column(f, columns[i][0], columns[i][1]);
     fputs("\n"
           "  --crossovers FILE   also write where two strategies swap order in\n"
           "                      overhead_ns_per_irq as busy grows (same mode, workload, rate,\n"
-          "                      costs, vcpus; linear interpolation between sweep points;\n"
-          "                      fault-free points only)\n"
+          "                      costs, vcpus, premise, softint_copy; linear interpolation\n"
+          "                      between sweep points; fault-free points only)\n"
           "  --micro             inputs are Google Benchmark JSON (altinj-micro\n"
           "                      --benchmark_format=json): one row per benchmark, columns\n"
           "                      name, label, time_ns, cpu_ns, limit_ns, vs_limit, iterations,\n"
@@ -92,7 +142,9 @@ void altinj_merge_usage(FILE *f)
           "\n"
           "Exit status: 0 written; 1 writing failed part-way (disk full...); 2 bad usage, an\n"
           "output that cannot be created, or a bad input file (missing, not JSON, or a field\n"
-          "missing: one line names the file). Nothing is written unless every input is good.\n",
+          "missing: one line names the file). A file with a \"model\" object (written with the\n"
+          "premises) must have every field of the last eight columns; older files need none.\n"
+          "Nothing is written unless every input is good.\n",
           f);
 }
 
@@ -111,6 +163,8 @@ struct point {
     char kind[32];
     const char *spec, *mode, *costs;
     const char *faults; /* canonical fault spec; "none" for files from before --faults */
+    const char *premise, *softint; /* model premises; hardware / rerun for older files */
+    bool policies; /* written with the policy rows and premises ("model" present) */
     double rate, busy, exc, vcpus;
 };
 
@@ -175,7 +229,8 @@ static int cmp_point(const void *pa, const void *pb)
     int c;
     if ((c = strcmp(a->mode, b->mode)) || (c = strcmp(a->kind, b->kind)) ||
         (c = strcmp(a->costs, b->costs)) || (c = cmp_num(a->vcpus, b->vcpus)) ||
-        (c = cmp_num(a->busy, b->busy)) || (c = cmp_num(a->rate, b->rate)))
+        (c = cmp_num(a->busy, b->busy)) || (c = cmp_num(a->rate, b->rate)) ||
+        (c = strcmp(a->premise, b->premise)) || (c = strcmp(a->softint, b->softint)))
         return c;
     return strcmp(a->name, b->name);
 }
@@ -195,6 +250,15 @@ static int check_point(struct point *p, char *err, size_t errlen)
     altinj_mj_str(&r, machine, "machine", "host");
     altinj_mj_num(&r, p->doc, "", "seed");
     json_t *runs = altinj_mj_array(&r, p->doc, "", "runs");
+    /* The premises and the policy fields came together: a file with "model" has them all. */
+    p->policies = json_object_get(p->doc, "model") != NULL;
+    p->premise = "hardware";
+    p->softint = "rerun";
+    if (p->policies) {
+        json_t *model = altinj_mj_object(&r, p->doc, "", "model");
+        p->premise = altinj_mj_str(&r, model, "model", "busy_premise");
+        p->softint = altinj_mj_str(&r, model, "model", "softint_copy");
+    }
     if (r.failed)
         return -1;
     if (json_array_size(runs) == 0) {
@@ -245,6 +309,15 @@ static int check_point(struct point *p, char *err, size_t errlen)
         for (size_t k = 0; k < sizeof ov / sizeof ov[0]; k++)
             altinj_mj_num2(&r, run, w, "overhead_ns", ov[k]);
         altinj_mj_num(&r, run, w, "elapsed_s");
+        if (p->policies) {
+            static const char *const strs[] = { "hypervisor_policy", "svsm_policy", "source" };
+            for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++)
+                altinj_mj_str(&r, run, w, strs[k]);
+            altinj_mj_num2(&r, run, w, "per_1000", "world_switches");
+            altinj_mj_num2(&r, run, w, "per_1000", "eoi_exits");
+            altinj_mj_num2(&r, run, w, "counts", "coalesced");
+            altinj_mj_num3(&r, run, w, "faults", "double_vmrun", "prevented_by_svme");
+        }
         if (i == 0)
             p->vcpus = altinj_mj_num_opt(run, "vcpus");
         if (r.failed)
@@ -338,6 +411,26 @@ static void write_run(FILE *f, const struct point *p, json_t *run)
     altinj_mj_put_cell(f, json_string_value(json_object_get(machine, "host")));
     fputc('\t', f);
     altinj_mj_put_cell(f, p->spec);
+    fputc('\t', f);
+    altinj_mj_put_cell(f, p->premise);
+    fputc('\t', f);
+    altinj_mj_put_cell(f, p->softint);
+    fputc('\t', f);
+    altinj_mj_put_cell(f, altinj_mj_str_opt(run, "hypervisor_policy", ""));
+    fputc('\t', f);
+    altinj_mj_put_cell(f, altinj_mj_str_opt(run, "svsm_policy", ""));
+    if (p->policies) {
+        num(f, sub(run, "per_1000", "world_switches"));
+        num(f, sub(run, "per_1000", "eoi_exits"));
+        num(f, sub(run, "counts", "coalesced"));
+    } else {
+        /* The definition applied to the counts an older file has. */
+        num(f, sub(run, "per_1000", "exits") + sub(run, "per_1000", "vmruns") +
+                   2 * sub(run, "per_1000", "svsm_entries"));
+        num(f, NAN);
+        num(f, NAN);
+    }
+    num(f, json_number_value(json_object_get(dr, "prevented_by_svme")));
     fputc('\n', f);
 }
 
@@ -410,6 +503,22 @@ static int collect_meta(const struct point *pts, size_t n, struct lines *meta)
                 return -1;
         }
     }
+    /* Each strategy row's source: "# source STRATEGY: TEXT" (a strategy name has no space,
+     * so these never read as a cost figure's "# source PROFILE FIGURE: TEXT"). */
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
+        json_t *run;
+        json_array_foreach(json_object_get(pts[i].doc, "runs"), k, run)
+        {
+            const char *src = json_string_value(json_object_get(run, "source"));
+            if (!src)
+                continue;
+            snprintf(buf, sizeof buf, "# source %s: %s",
+                     json_string_value(json_object_get(run, "strategy")), src);
+            if (lines_add(meta, buf) != 0)
+                return -1;
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         size_t k;
         json_t *v;
@@ -458,8 +567,9 @@ static int write_crossovers(const char *path, const struct point *pts, size_t n,
     struct altinj_cross_sample *s = calloc(nrows ? nrows : 1, sizeof *s);
     char(*group)[1400] = calloc(n ? n : 1, sizeof *group);
     char(*label)[400] = calloc(n ? n : 1, sizeof *label);
+    char(*tail)[160] = calloc(n ? n : 1, sizeof *tail);
     int rc = -1;
-    if (!s || !group || !label) {
+    if (!s || !group || !label || !tail) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
@@ -468,8 +578,9 @@ static int write_crossovers(const char *path, const struct point *pts, size_t n,
         /* vCPUs and mode are per point (a sim point's runs all share them). */
         char spec[1024];
         spec_without_busy(pts[i].spec, spec, sizeof spec);
-        snprintf(group[i], sizeof group[i], "%s\x1f%s\x1f%g\x1f%s", pts[i].mode, pts[i].costs,
-                 pts[i].vcpus, spec);
+        snprintf(group[i], sizeof group[i], "%s\x1f%s\x1f%s\x1f%s\x1f%g\x1f%s", pts[i].mode,
+                 pts[i].premise, pts[i].softint, pts[i].costs, pts[i].vcpus, spec);
+        snprintf(tail[i], sizeof tail[i], "%s\t%s", pts[i].premise, pts[i].softint);
         snprintf(label[i], sizeof label[i], "%s\t%s\t%.10g\t%s\t%g", pts[i].mode, pts[i].kind,
                  pts[i].rate, pts[i].costs, pts[i].vcpus);
         /* A hostile hypervisor's extra work is not the design's cost: its points are left
@@ -483,6 +594,7 @@ static int write_crossovers(const char *path, const struct point *pts, size_t n,
             s[m++] = (struct altinj_cross_sample){
                 .group = group[i],
                 .label = label[i],
+                .tail = tail[i],
                 .strategy = json_string_value(json_object_get(run, "strategy")),
                 .x = pts[i].busy,
                 .y = sub(run, "overhead_ns", "total_per_interrupt"),
@@ -504,6 +616,7 @@ out:
     free(s);
     free(group);
     free(label);
+    free(tail);
     return rc;
 }
 

@@ -55,8 +55,8 @@ static bool first_of(const struct altinj_cross_sample *s, size_t i, const char *
     return true;
 }
 
-static long pair(FILE *f, const char *label, const char *sa, const struct xy *a, size_t na,
-                 const char *sb, const struct xy *b, size_t nb)
+static long pair(FILE *f, const char *label, const char *tail, const char *sa,
+                 const struct xy *a, size_t na, const char *sb, const struct xy *b, size_t nb)
 {
     long found = 0;
     size_t i = 0, j = 0;
@@ -80,8 +80,9 @@ static long pair(FILE *f, const char *label, const char *sa, const struct xy *a,
             const double t = pd / (pd - d);
             const double cx = px + (x - px) * t, cy = pya + (ya - pya) * t;
             /* d = y_a - y_b < 0 below the crossing: a was the cheaper one there. */
-            if (fprintf(f, "%s\t%s\t%s\t%.6g\t%.6g\t%s\t%s\n", label, sa, sb, cx, cy,
-                        pd < 0 ? sa : sb, pd < 0 ? sb : sa) < 0)
+            if (fprintf(f, "%s\t%s\t%s\t%.6g\t%.6g\t%s\t%s\t%s\n", label, sa, sb, cx, cy,
+                        pd < 0 ? sa : sb, pd < 0 ? sb : sa,
+                        tail ? tail : ALTINJ_CROSS_TAIL_EMPTY) < 0)
                 return -1;
             found++;
         }
@@ -96,13 +97,14 @@ long altinj_cross_write(FILE *f, const struct altinj_cross_sample *s, size_t n)
     if (fprintf(f,
                 "# altinj-bench merge --crossovers: where two strategies swap order in\n"
                 "# overhead_ns_per_irq as the BUSY fraction grows, within one mode, workload,\n"
-                "# rate, cost profile and vCPU count (linear interpolation between adjacent\n"
-                "# sweep points; repeated points averaged first; values within 0.5 %% of each\n"
-                "# other are a tie, not an order).\n"
+                "# rate, cost profile, vCPU count and model premises (linear interpolation\n"
+                "# between adjacent sweep points; repeated points averaged first; values within\n"
+                "# 0.5 %% of each other are a tie, not an order).\n"
                 "# busy: BUSY fraction at the crossing; overhead_ns: overhead per interrupt\n"
-                "# there; cheaper_below / cheaper_above: the cheaper strategy on each side.\n"
-                "%s\tstrategy_a\tstrategy_b\tbusy\toverhead_ns\tcheaper_below\tcheaper_above\n",
-                ALTINJ_CROSS_LABEL_COLUMNS) < 0)
+                "# there; cheaper_below / cheaper_above: the cheaper strategy on each side;\n"
+                "# premise, softint_copy: the model's --busy-premise and --softint-copy.\n"
+                "%s\tstrategy_a\tstrategy_b\tbusy\toverhead_ns\tcheaper_below\tcheaper_above\t%s\n",
+                ALTINJ_CROSS_LABEL_COLUMNS, ALTINJ_CROSS_TAIL_COLUMNS) < 0)
         return -1;
     struct xy *a = malloc((n ? n : 1) * sizeof *a), *b = malloc((n ? n : 1) * sizeof *b);
     if (!a || !b) {
@@ -124,7 +126,8 @@ long altinj_cross_write(FILE *f, const struct altinj_cross_sample *s, size_t n)
                     strcmp(s[j].strategy, s[i].strategy) == 0 || !first_of(s, j, group))
                     continue;
                 const size_t nb = series(s, n, group, s[j].strategy, b);
-                const long k = pair(f, s[g].label, s[i].strategy, a, na, s[j].strategy, b, nb);
+                const long k = pair(f, s[g].label, s[g].tail, s[i].strategy, a, na,
+                                    s[j].strategy, b, nb);
                 if (k < 0) {
                     total = -1;
                     break;

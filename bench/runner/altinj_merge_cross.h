@@ -6,7 +6,8 @@
  * the overhead there, and which strategy is cheaper on each side.
  *
  * Samples are compared only within a group (same mode, workload other than busy=, cost
- * profile, vCPU count): a crossover between two different rates or profiles means nothing.
+ * profile, vCPU count, model premises): a crossover between two different rates, profiles or
+ * premises means nothing.
  * Several samples at the same (group, strategy, busy) - repeated seeds - are averaged first.
  * Between adjacent busy values x0 < x1 where the difference d = y_a - y_b changes sign, the
  * crossing is the linear interpolation x0 + (x1 - x0) * d0 / (d0 - d1). Values within
@@ -24,6 +25,8 @@
 struct altinj_cross_sample {
     const char *group;    /* samples with equal group strings are compared */
     const char *label;    /* the group's printed cells, TAB-separated (altinj_cross_header) */
+    const char *tail;     /* more group cells, printed at the end of the row, TAB-separated
+                             (ALTINJ_CROSS_TAIL_COLUMNS); NULL: empty cells */
     const char *strategy;
     double x;             /* BUSY fraction */
     double y;             /* overhead, ns per interrupt */
@@ -34,6 +37,10 @@ struct altinj_cross_sample {
 
 /* The column names the label cells must match, TAB-separated. */
 #define ALTINJ_CROSS_LABEL_COLUMNS "mode\tworkload\trate\tcosts\tvcpus"
+/* The group cells after the crossing's own (added later: the earlier columns keep their
+ * positions); the tail cells must match them. */
+#define ALTINJ_CROSS_TAIL_COLUMNS "premise\tsoftint_copy"
+#define ALTINJ_CROSS_TAIL_EMPTY "\t"
 
 /* Writes the header comment, the column line and one row per crossing. Groups appear in
  * first-appearance order, strategy pairs in first-appearance order within their group.

@@ -84,6 +84,21 @@ double altinj_mj_num2(struct altinj_mj *r, json_t *obj, const char *where, const
     return json_number_value(v);
 }
 
+double altinj_mj_num3(struct altinj_mj *r, json_t *obj, const char *where, const char *key,
+                      const char *sub, const char *sub2)
+{
+    if (r->failed)
+        return NAN;
+    json_t *o = json_object_get(obj, key);
+    json_t *o2 = json_is_object(o) ? json_object_get(o, sub) : NULL;
+    json_t *v = json_is_object(o2) ? json_object_get(o2, sub2) : NULL;
+    if (!json_is_number(v)) {
+        fail(r, "%s%s%s.%s.%s: missing or not a number", where, dot(where), key, sub, sub2);
+        return NAN;
+    }
+    return json_number_value(v);
+}
+
 const char *altinj_mj_str(struct altinj_mj *r, json_t *obj, const char *where, const char *key)
 {
     if (r->failed)

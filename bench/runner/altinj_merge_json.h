@@ -33,6 +33,9 @@ double altinj_mj_num_opt(json_t *obj, const char *key);
 /* obj[key][sub] as a number. */
 double altinj_mj_num2(struct altinj_mj *r, json_t *obj, const char *where, const char *key,
                       const char *sub);
+/* obj[key][sub][sub2] as a number. */
+double altinj_mj_num3(struct altinj_mj *r, json_t *obj, const char *where, const char *key,
+                      const char *sub, const char *sub2);
 /* obj[key] as a string; "" after a failure. */
 const char *altinj_mj_str(struct altinj_mj *r, json_t *obj, const char *where, const char *key);
 /* obj[key] as a string, or def when absent or not a string. */
