@@ -48,6 +48,7 @@ struct altinj_guest {
     double mean_masked, mean_open;   /* cycles */
     uint64_t rng;
     uint64_t span_end;               /* the current span lasts until here */
+    bool spans_placed;               /* span_end is on the clock (set at the first query) */
     bool span_masked;
     /* the calling area the guest shares with the SVSM */
     struct altinj_caa caa;
