@@ -533,10 +533,12 @@ int altinj_live_run(const struct altinj_live_config *cfg, struct altinj_run_resu
     if (l->faults_on)
         altinj_run_faults_add_vcpu(out, &l->faults);
     out->wall_s = wall_now() - wall0;
-    out->posted = cfg->count;
+    /* What was really posted, not what the workload planned: a run that ended early (a panic,
+     * a stall) did not lose the arrivals it never sent. */
+    out->posted = out->poster_doorbell_writes + out->c.guest_raised;
     out->vcpus = 1;
     out->clock_hz = cfg->clock->hz;
-    out->verdict = altinj_oracle_verdict(&l->oracle, cfg->count);
+    out->verdict = altinj_oracle_verdict(&l->oracle, out->posted);
     altinj_placement_describe(&l->placement,
                               !atomic_load_explicit(&l->pin_failed, memory_order_relaxed), out->placement,
                               sizeof out->placement);
