@@ -169,11 +169,22 @@ static void set_hold_epoch(struct altinj_faults *f)
     atomic_store_explicit(&f->hold_epoch, e + 1, memory_order_release);
 }
 
+/* Inside an SVSM pass, after the policy's own lock (EFER.SVME clear, BUSY taken): an EOI a
+ * stolen handler owes is served here, and the presentation sees what it unblocks. */
+static void serve_owed_eoi(struct altinj_vcpu *v)
+{
+    if (v->guest.eoi_owed) {
+        v->guest.eoi_owed = false;
+        altinj_apic_guest_eoi(&v->apic, v->vmsa);
+    }
+}
+
 static void wrapped_on_entry(struct altinj_vcpu *v)
 {
     struct altinj_faults *f = v->faults;
     altinj_faults_reconcile(v);
     f->base->svsm->on_entry(v);
+    serve_owed_eoi(v);
     set_hold_epoch(f); /* odd: the SVSM works on the page (after its exit processing) */
     if (fire(f, ALTINJ_FAULT_DOUBLE_VMRUN))
         altinj_faults_second_cpu_vmrun(f, v->vmsa, true);
@@ -183,6 +194,7 @@ static void wrapped_pre_entry(struct altinj_vcpu *v)
 {
     struct altinj_faults *f = v->faults;
     altinj_faults_reconcile(v);
+    serve_owed_eoi(v);
     /* The launch is no exit the hypervisor handles: no opportunity there. */
     if (!v->launching && fire(f, ALTINJ_FAULT_DOUBLE_VMRUN))
         altinj_faults_second_cpu_vmrun(f, v->vmsa, true);
@@ -317,10 +329,13 @@ void altinj_faults_reconcile(struct altinj_vcpu *v)
         uint32_t n;
         if (altinj_ledger_deliver(&v->ledger, (uint8_t)(raw & ALTINJ_EVENT_VECTOR_MASK),
                                   stolen_entry, v, &n) != ALTINJ_LEDGER_UNPRESENTED) {
+            /* Its EOI: lazy through the CAA if offered; else the VMGEXIT the SVSM must serve
+             * (and then present what the EOI unblocks), which the guest now owes. Doing the
+             * EOI here without that exit left pending IRR vectors unpresented for good. */
             if (g->caa.no_eoi_required)
                 g->caa.no_eoi_required = 0;
             else
-                altinj_apic_guest_eoi(&v->apic, v->vmsa);
+                g->eoi_owed = true;
             return;
         }
     }

@@ -182,9 +182,10 @@ void altinj_faults_on_exit(struct altinj_vcpu *v);
  * (softint-exitintinfo, for guest INTn/INT3/INTO only). */
 bool altinj_faults_force_cut(struct altinj_faults *f, const struct altinj_irq *irq);
 /* Takes a stolen event back into the books (vCPU thread): the guest saw it on the second CPU,
- * so the oracle counts what it carried delivered, and its handler's EOI is done at once (lazy
- * if the SVSM offered it, else as the SVSM would serve the explicit EOI request). Call before
- * reading the verdict; the world loop calls it on every VMRUN. */
+ * so the oracle counts what it carried delivered, and its handler's EOI is done (lazy if the
+ * SVSM offered it; else the guest owes the explicit EOI's VMGEXIT, served by the next SVSM
+ * pass, guest.eoi_owed). Call before reading the verdict; the world loop calls it on every
+ * VMRUN. */
 void altinj_faults_reconcile(struct altinj_vcpu *v);
 
 /* A VMRUN of f's VMSA from a second CPU. hold: the attacker's run lasts until the vCPU's own

@@ -63,6 +63,9 @@ struct altinj_guest {
     /* on resume the guest executes exc's instruction again (it was not re-injected, or it was
      * copied into EVENTINJ without advancing RIP: altinj_model.h softint-copy=rerun) */
     bool rerun;
+    /* a handler that ran elsewhere (on a second CPU's VMRUN, altinj_faults_reconcile) still
+     * owes its explicit EOI: the guest's next action is that VMGEXIT */
+    bool eoi_owed;
 };
 
 /* 0, or -1 (bad config, no memory). */

@@ -388,7 +388,10 @@ static enum altinj_step guest_progress(struct altinj_vcpu *v)
     struct altinj_guest *g = &v->guest;
     for (unsigned i = 0; i < ALTINJ_MAX_GUEST_ACTIONS; i++) {
         enum altinj_step st;
-        if (g->rerun) {
+        if (g->eoi_owed) {
+            g->eoi_owed = false;
+            st = guest_eoi(v);
+        } else if (g->rerun) {
             g->rerun = false;
             v->c.reexecuted++;
             const struct altinj_irq r = g->exc;
@@ -482,7 +485,7 @@ uint64_t altinj_vcpu_guest_next(struct altinj_vcpu *v)
     if (!v->guest_running || v->fatal)
         return UINT64_MAX;
     const uint64_t now = altinj_vcpu_now(v);
-    if (v->guest.rerun)
+    if (v->guest.rerun || v->guest.eoi_owed)
         return now;
     uint64_t t = altinj_guest_next_raise(&v->guest);
     if (altinj_hw_virq_armed(v->vmsa, v->strategy->hv->virtual_gif)) {
@@ -510,6 +513,7 @@ int altinj_vcpu_guest_schedule(struct altinj_vcpu *v, const struct altinj_irq *i
 bool altinj_vcpu_busy(struct altinj_vcpu *v)
 {
     if (altinj_vcpu_work_pending(v) || v->ledger.undelivered || v->guest.exc_pending ||
+        v->guest.eoi_owed ||
         altinj_guest_raises_left(&v->guest))
         return true;
     if (altinj_event_is_valid(altinj_vmsa_load(v->vmsa, ALTINJ_VF_EVENT_INJ, memory_order_relaxed)))
