@@ -165,6 +165,19 @@ static void assert_exactly_once(const struct altinj_run_result *r)
 
 /* ---- omit-flag ---- */
 
+/* hvdb-flag's flag-only SVSM loses an interrupt when doorbell work meets an omitted flag
+ * (docs/hostile-hypervisor.md). The sim's explored schedule reaches that; live threads only
+ * by timing (under ASan often not at all), so a live run may lose or not, and never
+ * duplicates. */
+static void expect_flag_only_outcome(enum engine e, const struct altinj_run_result *hit)
+{
+    assert_int_equal(hit->verdict.duplicated, 0);
+    if (e == SIM)
+        assert_true(hit->verdict.lost > 0 || hit->fatal);
+    else if (hit->verdict.lost == 0 && !hit->fatal)
+        print_message("  live  hvdb-flag: no omitted flag met doorbell work this time\n");
+}
+
 static void omit_flag(enum engine e)
 {
     struct altinj_fault_spec spec;
@@ -186,8 +199,7 @@ static void omit_flag(enum engine e)
         if (is(s->name, "hvdb-flag")) {
             /* The omission's cost is not a delay here: interrupts are lost. */
             assert_exactly_once(&base);
-            assert_false(altinj_run_result_ok(&hit));
-            assert_true(hit.verdict.lost > 0 || hit.fatal);
+            expect_flag_only_outcome(e, &hit);
             altinj_run_result_free(&base);
             altinj_run_result_free(&hit);
             continue;
@@ -291,7 +303,7 @@ static void every_fault_at_once(enum engine e)
         run_pair(e, &lf, s, &spec, &base, &hit);
         print_run("all faults", &hit);
         if (is(s->name, "hvdb-flag"))
-            assert_true(hit.verdict.lost > 0 || hit.fatal); /* omit-flag, as above */
+            expect_flag_only_outcome(e, &hit); /* omit-flag, as above */
         else
             assert_exactly_once(&hit);
         assert_true(hit.fc.kick_delay_ns > 0);

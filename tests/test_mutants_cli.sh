@@ -30,21 +30,26 @@ verdict_of() {
   esac
 }
 
-# run_case ROW MODE EXPECT [caught-optional] -- ARGS...
+# run_case ROW MODE EXPECT HOW -- ARGS...   HOW: required; retry (a catch that depends on live
+# timing: up to three runs, each bounded); optional (must end, may not be caught).
 run_case() {
   local row=$1 mode=$2 expect=$3 optional=$4
   shift 5
-  local t0 t1 rc first verdict wall
-  t0=$(date +%s%N)
-  timeout $((limit * 2)) "$bench" run --mode "$mode" -s "$row" --drain 0.5 -q "$@" \
-    >"$tmp/out" 2>"$tmp/err"
-  rc=$?
-  t1=$(date +%s%N)
-  wall=$(( (t1 - t0) / 1000000 ))
-  first=$(head -1 "$tmp/err")
-  verdict=$(verdict_of "$first")
-  printf '  %-28s %-4s %-13s exit %d  %d.%03d s\n' "$row" "$mode" "$verdict" "$rc" \
-    $((wall / 1000)) $((wall % 1000))
+  local t0 t1 rc first verdict wall tries=1
+  [[ $optional == retry ]] && tries=3
+  for ((try = 1; try <= tries; try++)); do
+    t0=$(date +%s%N)
+    timeout $((limit * 2)) "$bench" run --mode "$mode" -s "$row" --drain 0.5 -q "$@" \
+      >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    t1=$(date +%s%N)
+    wall=$(( (t1 - t0) / 1000000 ))
+    first=$(head -1 "$tmp/err")
+    verdict=$(verdict_of "$first")
+    [[ $rc -eq 1 || $rc -eq 124 || $wall -gt $((limit * 1000)) ]] && break
+  done
+  printf '  %-28s %-4s %-13s exit %d  %d.%03d s%s\n' "$row" "$mode" "$verdict" "$rc" \
+    $((wall / 1000)) $((wall % 1000)) "$( ((try > 1 && try <= tries)) && echo " (run $try)")"
   if ((rc == 124 || wall > limit * 1000)); then
     fail=$((fail + 1)); echo "FAIL: $row $mode: did not end within $limit s (exit $rc)" >&2
   elif [[ $optional == optional && $rc -eq 0 ]]; then
@@ -62,9 +67,11 @@ for mode in live sim; do
   run_case mutant-pr881 "$mode" lost required -- "${common[@]}" -w poisson:rate=20000,busy=0.2
   # The run of the issue: zero costs, a lossy row, live; it used to spin forever.
   run_case mutant-pr881 "$mode" lost required -- -n 200 -c zero -w poisson:rate=20000,busy=0.2
-  # A guest that masks most of the time takes interrupts through V_IRQ, which VGIF clear blocks.
-  run_case mutant-pr1064 "$mode" lost required -- "${common[@]}" \
-    -w poisson:rate=20000,busy=0.2,masked=0.9
+  # A guest that masks most of the time takes interrupts through V_IRQ, which VGIF clear blocks
+  # until the next exit: lost when the last interrupt is presented while the guest is masked
+  # (99 % of the time; live may need a second run).
+  run_case mutant-pr1064 "$mode" lost "$([[ $mode == live ]] && echo retry || echo required)" -- \
+    "${common[@]}" -w poisson:rate=20000,busy=0.2,masked=0.99,mask_us=1000
   run_case mutant-trust-flag "$mode" duplicated required -- "${common[@]}" \
     -w poisson:rate=20000,busy=0.2 --faults flag-no-busy=0.5
   # BUSY set by the processor and no flag ever: VMRUN fails twice, the SVSM cannot run the guest.

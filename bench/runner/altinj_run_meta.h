@@ -20,8 +20,9 @@
     "rate exists"
 #define ALTINJ_ASSUMPTION_EOI                                                                  \
     "the guest EOIs through the SVSM APIC protocol (one VMGEXIT, a VMPL0 run, a VMRUN) unless " \
-    "the SVSM offered a lazy EOI (COCONUT present_interrupts: only when nothing else is "      \
-    "pending); handlers take no time; V_TPR stays 0 and no interrupt shadow is modelled"
+    "the SVSM offered a lazy EOI (COCONUT present_interrupts, OpenHCL sync_lazy_eoi: only "    \
+    "when nothing else is pending); handlers take no time; V_TPR stays 0 and no interrupt "    \
+    "shadow is modelled"
 #define ALTINJ_ASSUMPTION_TRANSPORT                                                            \
     "every SVSM policy takes host interrupts through the #HV doorbell protocol COCONUT "       \
     "consumes (pending_vector, irr + multiple_vectors, vector_31); the hypervisor's posting "  \
