@@ -262,6 +262,17 @@ static void count(_Atomic uint64_t *c)
 
 bool altinj_faults_second_cpu_vmrun(struct altinj_faults *f, struct altinj_vmsa *vmsa, bool hold)
 {
+    /* One theft in the books at a time: a VMRUN that took a second event before the owner
+     * reconciled the first would overwrite it in `stolen`, and that event would be lost to the
+     * oracle though the guest saw it (found by test_faults' hammered_vmsa under TSan). The
+     * hammering thread tries again later; the vCPU's own attacks reconcile first. Only this
+     * thief writes a non-zero value, so the slot stays free until its own store below.
+     * relaxed: a test of the slot's own value; the event travels with the release store. */
+    if (atomic_load_explicit(&f->stolen, memory_order_relaxed) != 0) {
+        if (!hold)
+            return false;
+        altinj_faults_reconcile(f->vcpu);
+    }
     count(&f->dr_attempts);
     /* acquire: pairs with the release stores of hold_epoch (file comment). */
     const uint64_t e1 = atomic_load_explicit(&f->hold_epoch, memory_order_acquire);

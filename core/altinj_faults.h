@@ -191,7 +191,10 @@ void altinj_faults_reconcile(struct altinj_vcpu *v);
 /* A VMRUN of f's VMSA from a second CPU. hold: the attacker's run lasts until the vCPU's own
  * next VMRUN (single-threaded drivers, vCPU thread only); otherwise it ends at once (a
  * hammering thread). Returns true if the VMRUN entered the guest. Writes no VMSA field but
- * what VMRUN itself does (it takes EVENTINJ). */
+ * what VMRUN itself does (it takes EVENTINJ). One thief per f (a hammering thread or the
+ * vCPU's own attacks, not both), and one unreconciled theft at a time: with one pending, a
+ * hammering thread's call returns false without a VMRUN (no attempt counted), a holding call
+ * reconciles first. */
 bool altinj_faults_second_cpu_vmrun(struct altinj_faults *f, struct altinj_vmsa *vmsa,
                                     bool hold);
 
