@@ -18,6 +18,10 @@
  *                          the run loop's poll_apic: set_irq(false), handle_interrupt (V_IRQ);
  *                          then run_vp_snp: set_guest_busy(false) and the run.
  *
+ * Every run also VMRUNs the page from a "second CPU" at each yield point of every SVSM pass:
+ * each attempt must fail (EFER.SVME clear in COCONUT's pass, BUSY held in OpenHCL's) and write
+ * nothing.
+ *
  * Tokens: "<who> <field> <change>", who = hw (VMRUN, VMEXIT, a V_IRQ taken) or svsm; for EFER
  * and VIntrCtrl the change is the bits that changed (+svme, -busy, +virq:0x30, "=" for a store
  * that changed nothing), for the others the value written (ext:0x30, exc:0x0e, soft:0x80, 0,
@@ -162,8 +166,30 @@ struct run {
     uint64_t lost;           /* events the row is known to lose here (mutants) */
 };
 
+/* A second CPU's VMRUN of the page at every yield point inside an SVSM pass (altinj_vcpu.h):
+ * it must fail, on EFER.SVME during COCONUT's pass (VMEXIT_INVALID), on BUSY during OpenHCL's
+ * (VMEXIT_BUSY), and a failed VMRUN writes nothing, so the logged sequence is unchanged. At the
+ * last point (SVSM_LEAVING) the page is released for the guest: not attempted there. */
+static struct {
+    uint64_t attempts, invalid, busy, entered;
+} second_cpu;
+
+static void second_cpu_vmrun(void *ctx, enum altinj_yield_point point)
+{
+    struct harness *h = ctx;
+    if (point == ALTINJ_YIELD_SVSM_LEAVING)
+        return;
+    second_cpu.attempts++;
+    uint64_t injected;
+    const uint64_t rc = altinj_hw_vmrun(h->vmsa, &injected);
+    second_cpu.invalid += rc == ALTINJ_VMEXIT_INVALID;
+    second_cpu.busy += rc == ALTINJ_VMEXIT_BUSY;
+    second_cpu.entered += rc == 0;
+}
+
 /* Launches the guest, then logs everything from the situation's first exit until the world
- * idles; checks the one event (if any) arrived exactly once, or was lost as r->lost says. */
+ * idles; checks the one event (if any) arrived exactly once, or was lost as r->lost says, and
+ * that no second-CPU VMRUN got in during an SVSM pass. */
 static void run_logged(const struct run *r, struct trace *t)
 {
     assert_true(altinj_write_log_enabled());
@@ -171,6 +197,8 @@ static void run_logged(const struct run *r, struct trace *t)
     assert_non_null(s);
     struct harness h;
     assert_int_equal(harness_init_full(&h, s, 16, r->premise, r->softint, 0.0), 0);
+    memset(&second_cpu, 0, sizeof second_cpu);
+    h.vcpu.env.yield = second_cpu_vmrun;
     assert_true(harness_run(&h, 100)); /* VMPL0 launches the guest: not logged */
     const uint64_t efer0 = atomic_load_explicit(&h.vmsa->efer, memory_order_relaxed);
     const uint64_t vintr0 = atomic_load_explicit(&h.vmsa->vintr_ctrl, memory_order_relaxed);
@@ -197,6 +225,12 @@ static void run_logged(const struct run *r, struct trace *t)
     assert_true(harness_run(&h, 100));
     altinj_write_log_stop();
     render(t, efer0, vintr0);
+    assert_true(second_cpu.attempts > 0);
+    assert_int_equal(second_cpu.entered, 0);
+    if (s->svsm == &altinj_svsm_openhcl)
+        assert_int_equal(second_cpu.busy, second_cpu.attempts);
+    else
+        assert_int_equal(second_cpu.invalid, second_cpu.attempts);
     if (r->lost == 0) {
         expect_exactly_once(&h);
     } else {
