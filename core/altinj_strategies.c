@@ -44,7 +44,7 @@ static const struct altinj_strategy named[] = {
                    "re-inject unless INTn/#BP/#OF, V_IRQ delivery, BUSY cleared before entry "
                    "(every-exit+openhcl)",
         .source = "microsoft/openvmm 1488a37b: openhcl/virt_mshv_vtl/src/processor/snp/mod.rs "
-                  "init_vmsa, run_vp_snp, poll_apic, handle_interrupt",
+                  "init_vmsa, run_vp_snp, poll_apic, handle_interrupt, sync_lazy_eoi",
         .hv = &altinj_hv_every_exit,
         .svsm = &altinj_svsm_openhcl,
     },
@@ -125,7 +125,7 @@ static const struct altinj_strategy composed[] = {
      .hv = &altinj_hv_every_exit, .svsm = &altinj_svsm_openhcl},
 };
 
-#define COUNT(a) (sizeof a / sizeof a[0])
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 size_t altinj_strategy_count(void)
 {

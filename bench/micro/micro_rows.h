@@ -15,8 +15,12 @@
  *                     exit, altinj_openhcl_reinject, altinj_busy_clear (release) before entry.
  * Left out, because every row of a family shares them and other benchmarks time them: the
  * guest's request (an exit code compare), the doorbell consume (the Doorbell/consume group) and
- * the APIC presentation, which on these paths has nothing to present. The memory orders are
- * the primitives' own; their pairings are stated in altinj_reentry.h.
+ * the APIC presentation, which on these paths has nothing to present. For COCONUT that leaves
+ * no VMSA write out; OpenHCL's APIC side does write on every pass even then: set_irq(false)
+ * after the exit and again in poll_apic, two plain load + store pairs of VIntrCtrl
+ * (altinj_apic_openhcl_after_exit, altinj_apic_openhcl_poll) that row_openhcl_pass does not
+ * time, so the paravisor rows here are two plain stores short of OpenHCL's pass. The memory
+ * orders are the primitives' own; their pairings are stated in altinj_reentry.h.
  *
  * Each returns a digest of what the pass found, made of values it already holds: the results
  * the policy turns into counters (altinj_vcpu_note_reinjection, guest_busy, left_to_guest,
