@@ -305,23 +305,23 @@ void altinj_apic_present(struct altinj_apic *a, struct altinj_vmsa *vmsa)
 }
 
 /* set_irq(false) in OpenHCL: a store of VIntrCtrl with V_IRQ clear, whether or not it was set
- * (a bitfield setter on the VMSA page, not a test). */
-static void openhcl_clear_irq(struct altinj_vmsa *vmsa)
+ * (a bitfield setter on the VMSA page, not a test), with the model's bookkeeping of the V_IRQ
+ * it withdraws. */
+static void openhcl_clear_irq(struct altinj_apic *a, struct altinj_vmsa *vmsa)
 {
-    set_vintr(vmsa, vintr(vmsa) & ~ALTINJ_VINTR_V_IRQ);
+    /* A queued V_IRQ still set was not taken: back to IRR. One the guest took stays in service
+     * (OpenHCL's lapic acknowledges it: `last_interrupt_ctrl.irq() && !...irq()`). */
+    const uint64_t x = vintr(vmsa);
+    if (a->interrupt_queued && (x & ALTINJ_VINTR_V_IRQ))
+        rewind_pending_interrupt(a, (uint8_t)((x & ALTINJ_VINTR_V_INTR_VECTOR_MASK) >>
+                                              ALTINJ_VINTR_V_INTR_VECTOR_SHIFT));
+    a->interrupt_queued = false;
+    set_vintr(vmsa, x & ~ALTINJ_VINTR_V_IRQ);
 }
 
 void altinj_apic_openhcl_after_exit(struct altinj_apic *a, struct altinj_vmsa *vmsa)
 {
-    /* `last_interrupt_ctrl.irq() && !vmsa.v_intr_cntrl().irq()`: the guest took it and the
-     * lapic acknowledges it (in service, as the model already has it); one still set was not
-     * taken and stays pending (back to IRR here). */
-    if (a->interrupt_queued && (vintr(vmsa) & ALTINJ_VINTR_V_IRQ)) {
-        rewind_pending_interrupt(a, (uint8_t)((vintr(vmsa) & ALTINJ_VINTR_V_INTR_VECTOR_MASK) >>
-                                              ALTINJ_VINTR_V_INTR_VECTOR_SHIFT));
-    }
-    a->interrupt_queued = false;
-    openhcl_clear_irq(vmsa);
+    openhcl_clear_irq(a, vmsa);
     /* "Clear lazy EOI before processing the exit": hv clear_lazy_eoi finds the bit clear when
      * the guest consumed the offer (then the lapic's lazy_eoi), else clears it itself. */
     if (a->lazy_eoi_pending) {
@@ -336,11 +336,7 @@ void altinj_apic_openhcl_poll(struct altinj_apic *a, struct altinj_vmsa *vmsa)
 {
     /* poll_apic: "Clear any pending interrupt." After altinj_apic_openhcl_after_exit nothing is
      * queued; on the first entry nothing was. */
-    if (a->interrupt_queued && (vintr(vmsa) & ALTINJ_VINTR_V_IRQ))
-        rewind_pending_interrupt(a, (uint8_t)((vintr(vmsa) & ALTINJ_VINTR_V_INTR_VECTOR_MASK) >>
-                                              ALTINJ_VINTR_V_INTR_VECTOR_SHIFT));
-    a->interrupt_queued = false;
-    openhcl_clear_irq(vmsa);
+    openhcl_clear_irq(a, vmsa);
     a->update_required = false;
     const uint8_t irq = scan_irr(a);
     if (irq != 0 && (irq >> 4) > (get_ppr(a, get_tpr(vmsa)) >> 4)) {

@@ -154,13 +154,6 @@ static enum altinj_svsm_reason wrapped_hv_after_exit(struct altinj_vcpu *v)
     return why;
 }
 
-static void wrapped_after_failed_vmrun(struct altinj_vcpu *v, uint64_t code)
-{
-    struct altinj_faults *f = v->faults;
-    if (f->base->hv->after_failed_vmrun)
-        f->base->hv->after_failed_vmrun(v, code);
-}
-
 static void set_hold_epoch(struct altinj_faults *f)
 {
     /* Only the vCPU thread writes hold_epoch. release: pairs with the acquire loads in
@@ -212,7 +205,6 @@ void altinj_faults_init(struct altinj_faults *f, const struct altinj_fault_spec 
     f->wrapped = *base;
     f->wrapped_hv = *base->hv;
     f->wrapped_hv.after_exit = wrapped_hv_after_exit;
-    f->wrapped_hv.after_failed_vmrun = wrapped_after_failed_vmrun;
     f->wrapped_svsm = *base->svsm;
     f->wrapped_svsm.on_entry = wrapped_on_entry;
     f->wrapped_svsm.pre_entry = wrapped_pre_entry;
@@ -292,8 +284,8 @@ bool altinj_faults_second_cpu_vmrun(struct altinj_faults *f, struct altinj_vmsa 
     if (atomic_fetch_add_explicit(&f->running, 1, memory_order_acq_rel) != 0)
         count(&f->dr_violations);
     if (injected)
-        /* release: pairs with the acquire exchange in altinj_faults_reconcile. At most one
-         * event is in EVENTINJ at a time, and the owner reconciles before the SVSM looks at
+        /* release: pairs with the acquire exchange in altinj_faults_reconcile. The slot was
+         * free (checked at the top), and the owner reconciles before the SVSM looks at
          * EVENTINJ again (wrapped_on_entry, wrapped_pre_entry, every VMRUN). */
         atomic_store_explicit(&f->stolen, injected, memory_order_release);
     if (hold)
