@@ -26,10 +26,12 @@
  *
  * Latency tolerance: live latency is sim latency (the busy-waited costs, which the live engine
  * spends too) plus the model's own code path on the host (posting, spinning on the kick, the
- * SVSM's atomics), measured at 0.3-1.5 us on the reference machine (a shared 2-core VM). So
- * for the latency p50 and p75 (plain events: about 10% are cut, so p90 would sit on the edge
- * between the two paths) and for the p50 of BUSY exit -> re-delivery (the cut path):
- *     sim - 1%  <=  live  <=  sim + 5 us.
+ * SVSM's atomics): 0.3-1.5 us on the reference machine (a shared 2-core VM), 4-5 us on a
+ * slower CI machine. That path is measured in the same pair of runs as the `zero` profile's
+ * live latency (own), so for the latency p50 and p75 (plain events: about 10% are cut, so p90
+ * would sit on the edge between the two paths) and for the p50 of BUSY exit -> re-delivery
+ * (the cut path):
+ *     sim - 1%  <=  live(snp)  <=  sim + 2 * own + 1 us.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,7 +52,7 @@
 #define GAP_NS 50000u
 #define LIVE_EVENTS 300u
 #define LIVE_ATTEMPTS 16
-#define TOL_ABOVE_NS 5000u
+#define TOL_ABOVE_NS 1000u
 /* Wall-clock budget for the live attempts of one profile, so a loaded machine (or a sanitizer
  * build) skips within seconds instead of retrying for minutes. */
 #define LIVE_BUDGET_S 8.0
@@ -218,88 +220,122 @@ static void print_counts(const char *what, const struct altinj_run_result *r)
                   (unsigned long long)r->kicks, (unsigned long long)r->kicks_suppressed);
 }
 
-static void crossval(const char *profile)
+/* One live run of `s` under `costs`; true when it was undisturbed (see the head comment). */
+static bool live_attempt(struct live_fixture *f, struct altinj_live_config *cfg,
+                         const struct altinj_cost_profile *costs,
+                         const struct altinj_strategy *s, struct altinj_run_result *live)
 {
+    char err[256];
+    assert_int_equal(altinj_costs_to_cycles(costs, f->clock.hz, cfg->cost_cycles), 0);
+    assert_int_equal(altinj_run_result_init(live, s->name, "live"), 0);
+    cfg->strategy = s;
+    assert_int_equal(altinj_live_run(cfg, live, err, sizeof err), 0);
+    /* Exactly-once holds however disturbed the run was. */
+    assert_true(altinj_run_result_ok(live));
+    return altinj_hist_max(&live->latency_ns) < GAP_NS;
+}
+
+static void expect_counts(const char *profile, const char *name,
+                          const struct altinj_run_result *live,
+                          const struct altinj_run_result *sim)
+{
+    if (!counters_equal(live, sim)) {
+        print_counts("live", live);
+        print_counts("sim ", sim);
+        fail_msg("%s/%s: live and sim counts differ", profile, name);
+    }
+}
+
+/* The percentiles compared, as (histogram selector, percentile). */
+struct pct_check {
+    const char *what;
+    bool redelivery;
+    double pct;
+};
+static const struct pct_check PCT_CHECKS[] = {
+    {"latency p50", false, 50},
+    {"latency p75", false, 75},
+    {"re-delivery p50", true, 50},
+};
+#define N_PCT_CHECKS (sizeof PCT_CHECKS / sizeof PCT_CHECKS[0])
+
+static uint64_t pct_of(const struct altinj_run_result *r, const struct pct_check *c)
+{
+    return altinj_hist_value_at_percentile(c->redelivery ? &r->busy_redelivery_ns
+                                                         : &r->latency_ns,
+                                           c->pct);
+}
+
+/*
+ * For every strategy: pairs of live runs, `zero` then `snp`, over the same arrivals, each
+ * against its sim twin. Counts must be equal in both profiles and live may never be faster
+ * than the costs it busy-waits (sim - 1%). The upper bound is a ratio measured in the same
+ * pair, not a fixed number of microseconds: the `zero` run is the model's own code path on
+ * this machine (the costs are 0), so the `snp` run may exceed its sim figure by at most
+ * twice that path plus 1 us. A fixed bound failed on a slower CI machine whose own path
+ * alone was 5.2 us; this one follows the machine, and still catches a cost spent twice or a
+ * path that waits on the wrong thing.
+ */
+static void live_counts_match(void **state)
+{
+    (void)state;
     char err[256];
     struct live_fixture f;
     assert_int_equal(altinj_tsc_calibrate(&f.clock, err, sizeof err), 0);
     assert_int_equal(altinj_workload_parse(SPARSE_TIMER, &f.wl, err, sizeof err), 0);
     assert_int_equal(
         altinj_workload_pregenerate(&f.wl, 5, LIVE_EVENTS, UINT64_MAX, &f.arr, &f.count), 0);
-    const struct altinj_cost_profile *costs = altinj_costs_builtin(profile);
+    const struct altinj_cost_profile *zero = altinj_costs_builtin("zero");
+    const struct altinj_cost_profile *snp = altinj_costs_builtin("snp");
     struct altinj_live_config cfg = {
         .arrivals = f.arr, .count = f.count, .nsources = 1, .clock = &f.clock,
         .drain_timeout_s = 10, .workload = &f.wl, .seed = 5};
-    assert_int_equal(altinj_costs_to_cycles(costs, f.clock.hz, cfg.cost_cycles), 0);
     unsigned skipped = 0;
     const double deadline = wall_s() + LIVE_BUDGET_S;
     for (size_t i = 0; i < altinj_strategy_count(); i++) {
         const struct altinj_strategy *s = altinj_strategy_at(i);
-        struct altinj_run_result sim;
-        run_sim(SPARSE_TIMER, costs, s, LIVE_EVENTS, 5, &sim);
+        struct altinj_run_result sim_zero, sim_snp;
+        run_sim(SPARSE_TIMER, zero, s, LIVE_EVENTS, 5, &sim_zero);
+        run_sim(SPARSE_TIMER, snp, s, LIVE_EVENTS, 5, &sim_snp);
         bool clean = false;
         for (int attempt = 0; attempt < LIVE_ATTEMPTS && !clean && wall_s() < deadline;
              attempt++) {
-            struct altinj_run_result live;
-            assert_int_equal(altinj_run_result_init(&live, s->name, "live"), 0);
-            cfg.strategy = s;
-            assert_int_equal(altinj_live_run(&cfg, &live, err, sizeof err), 0);
-            /* Exactly-once holds however disturbed the run was. */
-            assert_true(altinj_run_result_ok(&live));
-            clean = altinj_hist_max(&live.latency_ns) < GAP_NS;
+            struct altinj_run_result lz, ls;
+            const bool clean_zero = live_attempt(&f, &cfg, zero, s, &lz);
+            const bool clean_snp = live_attempt(&f, &cfg, snp, s, &ls);
+            clean = clean_zero && clean_snp;
             if (clean) {
-                if (!counters_equal(&live, &sim)) {
-                    print_counts("live", &live);
-                    print_counts("sim ", &sim);
-                    fail_msg("%s/%s: live and sim counts differ", profile, s->name);
-                }
-                const struct {
-                    const char *what;
-                    const struct altinj_hist *live, *sim;
-                    double pct;
-                } checks[] = {
-                    {"latency p50", &live.latency_ns, &sim.latency_ns, 50},
-                    {"latency p75", &live.latency_ns, &sim.latency_ns, 75},
-                    {"re-delivery p50", &live.busy_redelivery_ns, &sim.busy_redelivery_ns, 50},
-                };
-                for (size_t k = 0; k < sizeof checks / sizeof checks[0]; k++) {
-                    const uint64_t l = altinj_hist_value_at_percentile(checks[k].live,
-                                                                       checks[k].pct);
-                    const uint64_t m = altinj_hist_value_at_percentile(checks[k].sim,
-                                                                       checks[k].pct);
-                    print_message("  %s/%s %s: live %llu ns, sim %llu ns\n", profile, s->name,
-                                  checks[k].what, (unsigned long long)l,
-                                  (unsigned long long)m);
+                expect_counts("zero", s->name, &lz, &sim_zero);
+                expect_counts("snp", s->name, &ls, &sim_snp);
+                for (size_t k = 0; k < N_PCT_CHECKS; k++) {
+                    const struct pct_check *c = &PCT_CHECKS[k];
+                    const uint64_t own = pct_of(&lz, c), l = pct_of(&ls, c),
+                                   m = pct_of(&sim_snp, c);
+                    print_message("  %s %s: own path (zero, live) %llu ns; snp live %llu ns, "
+                                  "sim %llu ns\n",
+                                  s->name, c->what, (unsigned long long)own,
+                                  (unsigned long long)l, (unsigned long long)m);
+                    assert_int_equal(pct_of(&sim_zero, c), 0);
                     assert_true((double)l >= (double)m * 0.99);
-                    assert_true(l <= m + TOL_ABOVE_NS);
+                    assert_true(l <= m + 2 * own + TOL_ABOVE_NS);
                 }
             }
-            altinj_run_result_free(&live);
+            altinj_run_result_free(&lz);
+            altinj_run_result_free(&ls);
         }
         if (!clean) {
-            print_message("  %s/%s: no undisturbed live run within %d attempts or %.0f s "
+            print_message("  %s: no undisturbed pair of live runs within %d attempts or %.0f s "
                           "(loaded machine)\n",
-                          profile, s->name, LIVE_ATTEMPTS, LIVE_BUDGET_S);
+                          s->name, LIVE_ATTEMPTS, LIVE_BUDGET_S);
             skipped++;
         }
-        altinj_run_result_free(&sim);
+        altinj_run_result_free(&sim_zero);
+        altinj_run_result_free(&sim_snp);
     }
     free(f.arr);
     altinj_workload_spec_free(&f.wl);
     if (skipped)
         skip();
-}
-
-static void live_counts_match_zero(void **state)
-{
-    (void)state;
-    crossval("zero");
-}
-
-static void live_counts_match_snp(void **state)
-{
-    (void)state;
-    crossval("snp");
 }
 
 int main(void)
@@ -308,8 +344,7 @@ int main(void)
         cmocka_unit_test(closed_form_distinct_costs),
         cmocka_unit_test(closed_form_snp),
         cmocka_unit_test(closed_form_zero),
-        cmocka_unit_test(live_counts_match_zero),
-        cmocka_unit_test(live_counts_match_snp),
+        cmocka_unit_test(live_counts_match),
     };
     return cmocka_run_group_tests_name("sim_crossval", tests, NULL, NULL);
 }
