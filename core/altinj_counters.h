@@ -42,4 +42,17 @@ struct altinj_counters {
     struct altinj_apic_counters apic;
 };
 
+/* Adds src into dst. Every field of struct altinj_counters is a uint64_t counter, so the
+ * struct is summed as an array: a counter added above is summed here without an edit. */
+static inline void altinj_counters_add(struct altinj_counters *dst,
+                                       const struct altinj_counters *src)
+{
+    _Static_assert(sizeof(struct altinj_counters) % sizeof(uint64_t) == 0,
+                   "altinj_counters holds uint64_t counters only");
+    uint64_t *d = (uint64_t *)dst;
+    const uint64_t *s = (const uint64_t *)src;
+    for (unsigned long i = 0; i < sizeof *dst / sizeof(uint64_t); i++)
+        d[i] += s[i];
+}
+
 #endif

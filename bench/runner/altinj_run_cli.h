@@ -32,6 +32,7 @@ struct altinj_run_opts {
     uint64_t events;        /* 0: bounded by duration */
     const char *costs;
     uint64_t seed;
+    unsigned repeat;        /* --repeat, default 1 (altinj_repetitions.h) */
     const char *json_path;  /* NULL: none */
     const char *hist_path;  /* NULL: none */
     bool quiet;

@@ -14,6 +14,8 @@
 #include "altinj_output_json.h"
 #include "altinj_output_text.h"
 #include "altinj_progress.h"
+#include "altinj_repetitions.h"
+#include "altinj_run_pool.h"
 #include "altinj_run_cli.h"
 #include "altinj_run_meta.h"
 #include "altinj_sim_cmd.h"
@@ -99,14 +101,14 @@ static int check_outputs(const struct altinj_run_opts *o, char *err, size_t errl
 }
 
 static int write_outputs(const struct altinj_run_opts *o, const struct altinj_run_meta *meta,
-                         const struct altinj_run_result *runs, size_t n, char *err,
-                         size_t errlen)
+                         const struct altinj_run_result *runs, size_t n,
+                         const struct altinj_repetitions *reps, char *err, size_t errlen)
 {
     if (o->json_path) {
         struct altinj_atomic_file af;
         if (altinj_atomic_file_open(&af, o->json_path, err, errlen) != 0)
             return -1;
-        if (altinj_output_json(af.f, meta, runs, n) != 0) {
+        if (altinj_output_json(af.f, meta, runs, n, reps) != 0) {
             altinj_atomic_file_abort(&af);
             snprintf(err, errlen, "cannot write %s", o->json_path);
             return -1;
@@ -119,17 +121,16 @@ static int write_outputs(const struct altinj_run_opts *o, const struct altinj_ru
     return 0;
 }
 
-/* The live engine: calibrates the TSC, pre-generates the arrivals every strategy replays, and
- * runs each strategy on real threads. Fills meta's clock and machine fields and runs[0..*nruns)
+/* The live engine: pre-generates the arrivals every strategy replays and runs each strategy on
+ * real threads, on the clock the command calibrated once (so repetitions pool on one clock). Fills meta's clock and machine fields and runs[0..*nruns)
  * (each initialised run is counted in *nruns, so the caller frees it). Returns the exit status:
  * 0, 1 (could not run) or 2 (bad input), with err set when non-zero. */
-static int run_live(const struct altinj_run_opts *o, const struct altinj_cost_profile *costs,
+static int run_live(const struct altinj_run_opts *o, const struct altinj_tsc_clock *clock_in,
+                    const struct altinj_cost_profile *costs,
                     const struct altinj_workload_spec *wl, struct altinj_run_meta *meta,
                     struct altinj_run_result *runs, size_t *nruns, char *err, size_t errlen)
 {
-    struct altinj_tsc_clock clock;
-    if (altinj_tsc_calibrate(&clock, err, errlen) != 0)
-        return 1;
+    const struct altinj_tsc_clock clock = *clock_in;
     if (check_schedulable(wl, &clock, err, errlen) != 0)
         return 2;
 
@@ -202,6 +203,56 @@ out:
     return status;
 }
 
+/* Whether a live repetition of one strategy was disturbed by the machine, so that its figures
+ * describe this VM's neighbours rather than the strategy: see the README's "Repetitions". */
+static bool live_disturbed(const struct altinj_run_result *r)
+{
+    (void)r;
+    return false;
+}
+
+/* Repetition k: every strategy once, in an order shuffled with seed + k, on arrivals drawn
+ * with seed + k; each result is recorded in reps and pooled into runs[] (the -s order). */
+static int run_repetition(const struct altinj_run_opts *o, unsigned k,
+                          const struct altinj_tsc_clock *clock,
+                          const struct altinj_cost_profile *costs,
+                          const struct altinj_workload_spec *wl, struct altinj_run_meta *meta,
+                          struct altinj_run_result *runs, struct altinj_repetitions *reps,
+                          char *err, size_t errlen)
+{
+    struct altinj_run_opts ok = *o;
+    ok.seed = o->seed + k;
+    size_t order[ALTINJ_RUN_MAX_STRATEGIES];
+    /* One strategy, or one repetition asked for: the order given (a single run of
+     * altinj-bench stays what it was before repetitions existed). */
+    if (o->repeat > 1)
+        altinj_repetitions_shuffle(order, o->nstrategies, ok.seed);
+    else
+        for (size_t i = 0; i < o->nstrategies; i++)
+            order[i] = i;
+    for (size_t p = 0; p < o->nstrategies; p++)
+        ok.strategies[p] = o->strategies[order[p]];
+    struct altinj_run_result once[ALTINJ_RUN_MAX_STRATEGIES];
+    size_t nonce = 0;
+    if (o->repeat > 1 && !o->quiet)
+        fprintf(stderr, "repetition %u/%u (seed %llu)\n", k + 1, o->repeat,
+                (unsigned long long)ok.seed);
+    int status = o->mode == ALTINJ_RUN_MODE_SIM
+                     ? altinj_sim_command(&ok, costs, wl, meta, once, &nonce, err, errlen)
+                     : run_live(&ok, clock, costs, wl, meta, once, &nonce, err, errlen);
+    if (status == 0) {
+        for (size_t p = 0; p < nonce; p++) {
+            const size_t s = order[p];
+            const bool disturbed = o->mode == ALTINJ_RUN_MODE_LIVE && live_disturbed(&once[p]);
+            altinj_repetitions_record(reps, s, k, (unsigned)p, ok.seed, disturbed, &once[p]);
+            altinj_run_result_pool(&runs[s], &once[p]);
+        }
+    }
+    for (size_t p = 0; p < nonce; p++)
+        altinj_run_result_free(&once[p]);
+    return status;
+}
+
 int altinj_run_command(int argc, char **argv)
 {
     char err[ERR_LEN] = "";
@@ -223,6 +274,7 @@ int altinj_run_command(int argc, char **argv)
     int status = 2;
     struct altinj_run_result *runs = NULL;
     size_t nruns = 0;
+    struct altinj_repetitions reps = {0};
     if (check_outputs(&o, err, sizeof err) != 0)
         goto out;
     runs = calloc(o.nstrategies, sizeof *runs);
@@ -232,17 +284,42 @@ int altinj_run_command(int argc, char **argv)
         goto out;
     }
     struct altinj_run_meta meta = {
-        .version = ALTINJ_VERSION, .seed = o.seed, .costs = &costs, .model = o.model};
+        .version = ALTINJ_VERSION, .seed = o.seed, .costs = &costs, .model = o.model,
+        .repeat = o.repeat};
     altinj_workload_describe(&wl, meta.workload, sizeof meta.workload);
     altinj_fault_spec_describe(&o.faults, meta.faults, sizeof meta.faults);
-    status = o.mode == ALTINJ_RUN_MODE_SIM
-                 ? altinj_sim_command(&o, &costs, &wl, &meta, runs, &nruns, err, sizeof err)
-                 : run_live(&o, &costs, &wl, &meta, runs, &nruns, err, sizeof err);
-    if (status != 0)
+    if (altinj_repetitions_init(&reps, o.repeat, o.nstrategies) != 0) {
+        snprintf(err, sizeof err, "out of memory");
+        status = 1;
         goto out;
+    }
+    struct altinj_tsc_clock clock;
+    if (o.mode == ALTINJ_RUN_MODE_LIVE && altinj_tsc_calibrate(&clock, err, sizeof err) != 0) {
+        status = 1;
+        goto out;
+    }
+    for (size_t i = 0; i < o.nstrategies; i++) {
+        if (altinj_run_result_init(&runs[i], o.strategies[i]->name,
+                                   o.mode == ALTINJ_RUN_MODE_SIM ? "sim" : "live") != 0) {
+            snprintf(err, sizeof err, "out of memory");
+            status = 1;
+            goto out;
+        }
+        nruns++;
+    }
+    for (unsigned k = 0; k < o.repeat; k++) {
+        status = run_repetition(&o, k, &clock, &costs, &wl, &meta, runs, &reps, err, sizeof err);
+        if (status != 0)
+            goto out;
+    }
+    if (altinj_repetitions_analyse(&reps, o.seed) != 0) {
+        snprintf(err, sizeof err, "out of memory");
+        status = 1;
+        goto out;
+    }
     if (!o.quiet)
-        altinj_output_text(stdout, &meta, runs, nruns);
-    if (write_outputs(&o, &meta, runs, nruns, err, sizeof err) != 0) {
+        altinj_output_text(stdout, &meta, runs, nruns, &reps);
+    if (write_outputs(&o, &meta, runs, nruns, &reps, err, sizeof err) != 0) {
         status = 2;
         goto out;
     }
@@ -271,6 +348,7 @@ out:
     for (size_t i = 0; i < nruns; i++)
         altinj_run_result_free(&runs[i]);
     free(runs);
+    altinj_repetitions_free(&reps);
     altinj_workload_spec_free(&wl);
     return status;
 }

@@ -40,6 +40,7 @@ struct altinj_run_meta {
     char workload[1024];           /* canonical spec */
     char faults[ALTINJ_FAULTS_TEXT_MAX]; /* canonical --faults spec, "none" */
     uint64_t seed;
+    unsigned repeat;               /* --repeat: repetitions, each with seed + k */
     const struct altinj_cost_profile *costs;
     uint64_t clock_hz;             /* TSC (live) or virtual clock (sim) */
     uint64_t clock_read_overhead;  /* cycles; 0 in sim */

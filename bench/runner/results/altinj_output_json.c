@@ -162,6 +162,70 @@ static json_t *run_json(const struct altinj_run_meta *meta, const struct altinj_
     return o;
 }
 
+/* A JSON number, or null for NaN (a summary with no repetition kept): JSON has no NaN. */
+static json_t *num(double v)
+{
+    return v == v ? json_real(v) : json_null();
+}
+
+static json_t *interval_json(const struct altinj_interval *iv)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "median", num(iv->median));
+    json_object_set_new(o, "ci95", json_pack("[o, o]", num(iv->lo), num(iv->hi)));
+    json_object_set_new(o, "n", json_integer((json_int_t)iv->n));
+    return o;
+}
+
+static json_t *repetitions_json(const struct altinj_repetitions *reps, size_t s)
+{
+    json_t *arr = json_array();
+    for (unsigned k = 0; k < reps->n; k++) {
+        const struct altinj_rep *x = altinj_repetitions_at(reps, s, k);
+        json_t *o = json_pack("{s:I, s:I, s:I, s:b, s:b, s:I, s:I}", "rep", (json_int_t)x->rep,
+                              "seed", (json_int_t)x->seed, "position", (json_int_t)x->position,
+                              "disturbed", x->disturbed, "exactly_once", x->exactly_once,
+                              "events", (json_int_t)x->events, "delivered",
+                              (json_int_t)x->delivered);
+        for (int m = 0; m < ALTINJ_METRIC__COUNT; m++)
+            json_object_set_new(o, altinj_metric_key((enum altinj_metric)m), num(x->v[m]));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static json_t *summary_json(const struct altinj_repetitions *reps, size_t s)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "repetitions_kept", json_integer((json_int_t)reps->kept[s]));
+    json_object_set_new(o, "repetitions_disturbed",
+                        json_integer((json_int_t)(reps->n - reps->kept[s])));
+    for (int m = 0; m < ALTINJ_METRIC__COUNT; m++)
+        json_object_set_new(o, altinj_metric_key((enum altinj_metric)m),
+                            interval_json(&reps->summary[s][m]));
+    return o;
+}
+
+static json_t *comparisons_json(const struct altinj_repetitions *reps,
+                                const struct altinj_run_result *runs)
+{
+    json_t *arr = json_array();
+    for (size_t c = 0; c < reps->ncmp; c++) {
+        const struct altinj_comparison *x = &reps->cmp[c];
+        json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "a", runs[x->a].strategy, "b",
+                              runs[x->b].strategy, "metric", altinj_metric_key(x->metric),
+                              "n_a", (json_int_t)x->na, "n_b", (json_int_t)x->nb);
+        json_object_set_new(o, "p_value", num(x->t.p_value));
+        json_object_set_new(o, "p_holm", num(x->p_holm));
+        json_object_set_new(o, "significant", json_boolean(x->significant));
+        json_object_set_new(o, "effect", num(x->t.effect));
+        json_object_set_new(o, "ci95", json_pack("[o, o]", num(x->t.lo), num(x->t.hi)));
+        json_object_set_new(o, "exact", json_boolean(x->t.exact));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
 static json_t *costs_json(const struct altinj_cost_profile *p)
 {
     json_t *o = json_object();
@@ -178,13 +242,19 @@ static json_t *costs_json(const struct altinj_cost_profile *p)
 }
 
 int altinj_output_json(FILE *f, const struct altinj_run_meta *meta,
-                       const struct altinj_run_result *runs, size_t n)
+                       const struct altinj_run_result *runs, size_t n,
+                       const struct altinj_repetitions *reps)
 {
     json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:I}", "tool", "altinj-bench", "version",
                             meta->version, "mode", meta->mode, "workload", meta->workload,
                             "seed", (json_int_t)meta->seed);
     if (!doc)
         return -1;
+    json_object_set_new(doc, "repeat", json_integer((json_int_t)reps->n));
+    json_t *seeds = json_array();
+    for (unsigned k = 0; k < reps->n; k++)
+        json_array_append_new(seeds, json_integer((json_int_t)reps->seeds[k]));
+    json_object_set_new(doc, "repetition_seeds", seeds);
     json_object_set_new(doc, "faults", json_string(meta->faults));
     json_object_set_new(doc, "costs", costs_json(meta->costs));
     json_object_set_new(doc, "machine",
@@ -213,9 +283,12 @@ int altinj_output_json(FILE *f, const struct altinj_run_meta *meta,
             json_decref(doc);
             return -1;
         }
+        json_object_set_new(r, "repetitions", repetitions_json(reps, i));
+        json_object_set_new(r, "summary", summary_json(reps, i));
         json_array_append_new(arr, r);
     }
     json_object_set_new(doc, "runs", arr);
+    json_object_set_new(doc, "comparisons", comparisons_json(reps, runs));
     const int rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
     json_decref(doc);
     if (rc != 0 || fputc('\n', f) == EOF)

@@ -121,8 +121,53 @@ static void perf_rows(FILE *f, const struct altinj_run_result *runs, size_t n)
         json_decref(docs[i]);
 }
 
+/* Per strategy: repetitions kept, then each metric's median [95 % interval]. */
+static void repetition_rows(FILE *f, const struct altinj_run_result *runs, size_t n,
+                            const struct altinj_repetitions *reps)
+{
+    fprintf(f, "\nrepetitions: %u (seed %" PRIu64 "..%" PRIu64 ", each in a shuffled order); "
+               "median [bootstrap 95 %% interval] over the repetitions kept\n",
+            reps->n, reps->seeds[0], reps->seeds[reps->n - 1]);
+    fprintf(f, "  %-16s %6s", "strategy", "kept");
+    for (int m = 0; m < ALTINJ_METRIC__COUNT; m++)
+        fprintf(f, "  %-27s", altinj_metric_label((enum altinj_metric)m));
+    fputc('\n', f);
+    for (size_t s = 0; s < n; s++) {
+        fprintf(f, "  %-16s %3zu/%-2u", runs[s].strategy, reps->kept[s], reps->n);
+        for (int m = 0; m < ALTINJ_METRIC__COUNT; m++) {
+            const struct altinj_interval *iv = &reps->summary[s][m];
+            char cell[64];
+            if (iv->n == 0)
+                snprintf(cell, sizeof cell, "n/a");
+            else
+                snprintf(cell, sizeof cell, "%.4g [%.4g, %.4g]", iv->median, iv->lo, iv->hi);
+            fprintf(f, "  %-27s", cell);
+        }
+        fputc('\n', f);
+    }
+}
+
+/* Every pair per metric: the difference of medians (a - b) with its interval and the
+ * Holm-adjusted p; "significant" only below 0.05. */
+static void comparison_rows(FILE *f, const struct altinj_run_result *runs,
+                            const struct altinj_repetitions *reps)
+{
+    fputs("\npairs (Mann-Whitney U over the repetitions, Holm-corrected across the pairs of "
+          "each metric; effect = median a - median b)\n",
+          f);
+    for (size_t c = 0; c < reps->ncmp; c++) {
+        const struct altinj_comparison *x = &reps->cmp[c];
+        char pair[64];
+        snprintf(pair, sizeof pair, "%s - %s", runs[x->a].strategy, runs[x->b].strategy);
+        fprintf(f, "  %-19s %-30s %+10.4g [%+.4g, %+.4g]  p=%.3g  %s\n",
+                altinj_metric_label(x->metric), pair, x->t.effect, x->t.lo, x->t.hi, x->p_holm,
+                x->significant ? "significant" : "no significant difference");
+    }
+}
+
 void altinj_output_text(FILE *f, const struct altinj_run_meta *meta,
-                        const struct altinj_run_result *runs, size_t n)
+                        const struct altinj_run_result *runs, size_t n,
+                        const struct altinj_repetitions *reps)
 {
     fprintf(f, "altinj-bench %s, %s mode\n", meta->version, meta->mode);
     fprintf(f, "workload: %s (seed %" PRIu64 ")\n", meta->workload, meta->seed);
@@ -140,6 +185,8 @@ void altinj_output_text(FILE *f, const struct altinj_run_meta *meta,
     if (faults)
         fprintf(f, "faults:   %s (hostile hypervisor: docs/hostile-hypervisor.md)\n",
                 meta->faults);
+    if (reps->n > 1)
+        fprintf(f, "table: every event of the %u repetitions pooled\n", reps->n);
     fputc('\n', f);
     header(f, runs, n);
     row_u64(f, "events posted", runs, n, g_posted);
@@ -192,5 +239,9 @@ void altinj_output_text(FILE *f, const struct altinj_run_meta *meta,
                 : runs[i].stalled              ? "STALLED"
                                                : "BROKEN");
     fputc('\n', f);
+    if (reps->n > 1) {
+        repetition_rows(f, runs, n, reps);
+        comparison_rows(f, runs, reps);
+    }
     fprintf(f, "\nassumption: %s\n", ALTINJ_ASSUMPTION_HVDB_FLAG);
 }

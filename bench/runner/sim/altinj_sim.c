@@ -104,18 +104,6 @@ done:
     return rc;
 }
 
-static void sum_counters(struct altinj_counters *dst, const struct altinj_counters *src)
-{
-    /* Every field of struct altinj_counters is a uint64_t counter (altinj_counters.h), so the
-     * struct is summed as an array: a counter added there is summed here without an edit. */
-    _Static_assert(sizeof(struct altinj_counters) % sizeof(uint64_t) == 0,
-                   "altinj_counters holds uint64_t counters only");
-    uint64_t *d = (uint64_t *)dst;
-    const uint64_t *s = (const uint64_t *)src;
-    for (size_t i = 0; i < sizeof *dst / sizeof(uint64_t); i++)
-        d[i] += s[i];
-}
-
 static void finish(struct sim *s, struct altinj_run_result *out, struct altinj_sim_stats *stats)
 {
     uint64_t last = 0;
@@ -124,7 +112,7 @@ static void finish(struct sim *s, struct altinj_run_result *out, struct altinj_s
         struct altinj_sim_vcpu *vc = &s->vcpus[i];
         /* First: a stolen event's reconciliation moves counters and the oracle. */
         altinj_sim_vcpu_finish_faults(vc, out);
-        sum_counters(&out->c, &vc->v.c);
+        altinj_counters_add(&out->c, &vc->v.c);
         if (vc->fatal) {
             out->fatal = true;
             if (!out->fatal_reason)
