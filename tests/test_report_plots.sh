@@ -65,8 +65,14 @@ cols() {  # table, column names...: prints those cells of every row, tab-separat
 hdr=$(grep -v '^#' "$sweep/sweep.tsv" | head -n1)
 old_cols="point mode workload rate busy exc costs vcpus seed faults strategy events delivered lost duplicated exactly_once guest_sees dr_prevented dr_violations lat_min_us lat_p50_us lat_p90_us lat_p99_us lat_p999_us lat_p9999_us lat_max_us lat_mean_us redeliv_p50_us redeliv_p99_us redeliv_max_us exits_per_1k vmruns_per_1k failed_vmruns_per_1k svsm_entries_per_1k doorbell_writes_per_1k busy_events_per_1k hv_ns_per_exit svsm_ns_per_entry overhead_ns_per_irq elapsed_s cpus host workload_spec"
 new_cols="premise softint_copy hv_policy svsm_policy world_switches_per_1k eoi_exits_per_1k coalesced dr_prevented_svme"
-[[ "$(tr '\t' ' ' <<<"$hdr")" == "$old_cols $new_cols" ]] && ok || bad "sweep.tsv column line: $hdr"
-for c in $new_cols; do
+rep_cols="repeat reps_kept lat_p50_us_med lat_p50_us_lo lat_p50_us_hi lat_p99_us_med lat_p99_us_lo lat_p99_us_hi lat_p999_us_med lat_p999_us_lo lat_p999_us_hi overhead_ns_per_irq_med overhead_ns_per_irq_lo overhead_ns_per_irq_hi world_switches_per_1k_med world_switches_per_1k_lo world_switches_per_1k_hi"
+[[ "$(tr '\t' ' ' <<<"$hdr")" == "$old_cols $new_cols $rep_cols" ]] && ok || bad "sweep.tsv column line: $hdr"
+# Files from before repetitions: one repetition, the run's own figure as its median, no interval.
+[[ "$(cols "$sweep/sweep.tsv" repeat reps_kept overhead_ns_per_irq_lo overhead_ns_per_irq_hi | sort -u)" == $'1\t1\tNaN\tNaN' ]] &&
+  ok || bad "fixture rows: repetition columns are not 1/1/NaN/NaN"
+cols "$sweep/sweep.tsv" overhead_ns_per_irq overhead_ns_per_irq_med | awk -F'\t' '$1 != $2 { exit 1 }' &&
+  ok || bad "fixture rows: overhead_ns_per_irq_med is not the run's own overhead"
+for c in $new_cols $rep_cols; do
   "$bench" merge --help | grep -q "^  $c " && ok || bad "merge --help does not describe column $c"
 done
 # Files from before the premises (the fixtures): the defaults, no policies, world switches from
@@ -149,6 +155,45 @@ PY
 got=$(cols "$pdir/x/cross.tsv" strategy_a strategy_b busy cheaper_below premise softint_copy | tr '\t\n' ' ;')
 [[ "$got" == "reactive unconditional 0.105 reactive hardware advance;" ]] && ok || bad "crossovers by premise: '$got'"
 "$bench" merge "$tmp/sim.tsv" "$tmp"/sim/points/*.json && ok || bad "merge of the sim points failed"
+# Repetitions (run --repeat): every pair's test per metric goes to --comparisons, the medians
+# and intervals to the table; a crossover needs a significant order on both sides. Two points
+# whose overhead medians cross (reactive cheaper at busy 0.01, dearer at 0.2) make one
+# crossover while the tests say significant, and none once the 0.01 point's test says no.
+rdir=$tmp/reps
+mkdir -p "$rdir"
+for b in 0.01 0.2; do
+  "$bench" run -q --mode sim -s reactive,paravisor -w "poisson:rate=100000,busy=$b" -n 3000 \
+    --repeat 5 --json "$rdir/r-$b.json" || bad "run --repeat 5 at busy $b failed"
+done
+"$bench" merge --comparisons "$rdir/cmp.tsv" "$rdir/m.tsv" "$rdir"/r-*.json && ok || bad "merge --comparisons failed"
+[[ $(grep -v '^#' "$rdir/cmp.tsv" | tail -n +2 | grep -c .) -eq 10 ]] && ok ||
+  bad "comparisons.tsv: not 1 pair x 5 metrics x 2 points rows"
+grep -q $'^point\tmode\tworkload\trate\tbusy\tcosts\tvcpus\tpremise\tsoftint_copy\tfaults\ta\tb\tmetric\tn_a\tn_b\tp_value\tp_holm\tsignificant\teffect\tci_lo\tci_hi$' "$rdir/cmp.tsv" &&
+  ok || bad "comparisons.tsv column line"
+[[ "$(cols "$rdir/m.tsv" repeat reps_kept | sort -u)" == $'5\t5' ]] && ok || bad "repeat/reps_kept not 5/5"
+cols "$rdir/m.tsv" overhead_ns_per_irq_lo overhead_ns_per_irq_med overhead_ns_per_irq_hi |
+  awk -F'\t' '!($1 <= $2 && $2 <= $3) { exit 1 }' && ok || bad "an interval does not hold its median"
+python3 - "$rdir" <<'PY'
+import json, sys
+d = sys.argv[1]
+for b, (re, pv), sig in (("0.01", (100, 150), True), ("0.2", (200, 150), True)):
+    j = json.load(open(f"{d}/r-{b}.json"))
+    for r in j["runs"]:
+        r["summary"]["overhead_ns_per_irq"]["median"] = re if r["strategy"] == "reactive" else pv
+    for c in j["comparisons"]:
+        if c["metric"] == "overhead_ns_per_irq":
+            c["significant"] = sig
+    json.dump(j, open(f"{d}/s-{b}.json", "w"))
+    for c in j["comparisons"]:
+        if c["metric"] == "overhead_ns_per_irq":
+            c["significant"] = b != "0.01"
+    json.dump(j, open(f"{d}/n-{b}.json", "w"))
+PY
+"$bench" merge --crossovers "$rdir/xs.tsv" "$rdir/ms.tsv" "$rdir"/s-*.json && ok || bad "merge of significant points failed"
+[[ $(grep -v '^#' "$rdir/xs.tsv" | tail -n +2 | grep -c .) -eq 1 ]] && ok || bad "significant on both sides: not one crossover"
+"$bench" merge --crossovers "$rdir/xn.tsv" "$rdir/mn.tsv" "$rdir"/n-*.json && ok || bad "merge of the untested points failed"
+[[ $(grep -v '^#' "$rdir/xn.tsv" | tail -n +2 | grep -c .) -eq 0 ]] && ok || bad "no significant order at 0.01: a crossover was still reported"
+
 "$bench" merge --micro "$tmp/micro.tsv" "$tmp/micro.json" && ok || bad "merge --micro failed"
 mrows=$(grep -v '^#' "$tmp/micro.tsv" | tail -n +2 | grep -c .)
 mexp=$(python3 - "$tmp/micro.json" <<'PY'

@@ -9,6 +9,7 @@
 
 #include "altinj_atomic_file.h"
 #include "altinj_merge_cross.h"
+#include "altinj_repetitions.h"
 #include "altinj_merge_json.h"
 #include "altinj_merge_micro.h"
 
@@ -85,6 +86,28 @@ static const char *const columns[][2] = {
                    "(one IRR bit); each still counted once (NaN in files without it)" },
     { "dr_prevented_svme", "of dr_prevented: second-CPU VMRUNs that failed because EFER.SVME "
                            "was clear (COCONUT's pass) (0 in files without it)" },
+    /* Added with repetitions (run --repeat): the figures above pool every repetition; these
+     * are the medians over the repetitions kept and their bootstrap 95 % intervals. */
+    { "repeat", "repetitions run (run --repeat; 1 in files without it)" },
+    { "reps_kept", "repetitions kept (not disturbed) in the summaries and tests" },
+    { "lat_p50_us_med", "median over the repetitions of the p50 latency, us (files without "
+                        "repetitions: the run's value; _lo/_hi NaN)" },
+    { "lat_p50_us_lo", "its bootstrap 95 % interval, low end" },
+    { "lat_p50_us_hi", "its bootstrap 95 % interval, high end" },
+    { "lat_p99_us_med", "median over the repetitions of the p99 latency, us" },
+    { "lat_p99_us_lo", "interval, low end" },
+    { "lat_p99_us_hi", "interval, high end" },
+    { "lat_p999_us_med", "median over the repetitions of the p99.9 latency, us" },
+    { "lat_p999_us_lo", "interval, low end" },
+    { "lat_p999_us_hi", "interval, high end" },
+    { "overhead_ns_per_irq_med", "median over the repetitions of the overhead per interrupt, "
+                                 "ns" },
+    { "overhead_ns_per_irq_lo", "interval, low end" },
+    { "overhead_ns_per_irq_hi", "interval, high end" },
+    { "world_switches_per_1k_med", "median over the repetitions of the world switches per "
+                                   "1000" },
+    { "world_switches_per_1k_lo", "interval, low end" },
+    { "world_switches_per_1k_hi", "interval, high end" },
 };
 #define NCOLUMNS (sizeof columns / sizeof columns[0])
 
@@ -115,7 +138,7 @@ static void put_column(FILE *f, const char *name, const char *text)
 
 void altinj_merge_usage(FILE *f)
 {
-    fputs("usage: altinj-bench merge [--crossovers FILE] OUT.tsv IN.json...\n"
+    fputs("usage: altinj-bench merge [--crossovers FILE] [--comparisons FILE] OUT.tsv IN.json...\n"
           "       altinj-bench merge --micro OUT.tsv IN.json...\n"
           "\n"
           "Merges `altinj-bench run --json` result files into one tab-separated table, one row\n"
@@ -133,7 +156,12 @@ void altinj_merge_usage(FILE *f)
           "  --crossovers FILE   also write where two strategies swap order in\n"
           "                      overhead_ns_per_irq as busy grows (same mode, workload, rate,\n"
           "                      costs, vcpus, premise, softint_copy; linear interpolation\n"
-          "                      between sweep points; fault-free points only)\n"
+          "                      between sweep points; fault-free points only; with\n"
+          "                      repetitions, an order counts only where the point's test\n"
+          "                      of the pair's overhead is significant)\n"
+          "  --comparisons FILE  also write every point's comparisons[] (run --repeat): one\n"
+          "                      row per pair of strategies and metric, keyed like the table,\n"
+          "                      with p_value, p_holm, significant, effect, ci_lo, ci_hi\n"
           "  --micro             inputs are Google Benchmark JSON (altinj-micro\n"
           "                      --benchmark_format=json): one row per benchmark, columns\n"
           "                      name, label, time_ns, cpu_ns, limit_ns, vs_limit, iterations,\n"
@@ -360,6 +388,30 @@ static const char *guest_sees(json_t *run)
     return "nothing";
 }
 
+/* A metric of a run from its run-level figures (a file without repetitions). */
+static double run_metric(json_t *run, enum altinj_metric m)
+{
+    switch (m) {
+    case ALTINJ_METRIC_P50:
+        return sub(run, "latency_ns", "p50") / 1000.0;
+    case ALTINJ_METRIC_P99:
+        return sub(run, "latency_ns", "p99") / 1000.0;
+    case ALTINJ_METRIC_P999:
+        return sub(run, "latency_ns", "p999") / 1000.0;
+    case ALTINJ_METRIC_OVERHEAD:
+        return sub(run, "overhead_ns", "total_per_interrupt");
+    case ALTINJ_METRIC_WORLD_SWITCHES: {
+        json_t *ws = json_object_get(json_object_get(run, "per_1000"), "world_switches");
+        return ws ? json_number_value(ws)
+                  : sub(run, "per_1000", "exits") + sub(run, "per_1000", "vmruns") +
+                        2 * sub(run, "per_1000", "svsm_entries");
+    }
+    case ALTINJ_METRIC__COUNT:
+        break;
+    }
+    return NAN;
+}
+
 static void write_run(FILE *f, const struct point *p, json_t *run)
 {
     json_t *machine = json_object_get(p->doc, "machine");
@@ -431,6 +483,26 @@ static void write_run(FILE *f, const struct point *p, json_t *run)
         num(f, NAN);
     }
     num(f, json_number_value(json_object_get(dr, "prevented_by_svme")));
+    json_t *summary = json_object_get(run, "summary");
+    num(f, summary ? json_number_value(json_object_get(p->doc, "repeat")) : 1);
+    num(f, summary ? json_number_value(json_object_get(summary, "repetitions_kept")) : 1);
+    for (int m = 0; m < ALTINJ_METRIC__COUNT; m++) {
+        const char *key = altinj_metric_key((enum altinj_metric)m);
+        json_t *iv = json_object_get(summary, key);
+        if (iv) {
+            json_t *ci = json_object_get(iv, "ci95");
+            num(f, json_is_number(json_object_get(iv, "median"))
+                       ? json_number_value(json_object_get(iv, "median")) : NAN);
+            num(f, json_is_number(json_array_get(ci, 0)) ? json_number_value(json_array_get(ci, 0))
+                                                          : NAN);
+            num(f, json_is_number(json_array_get(ci, 1)) ? json_number_value(json_array_get(ci, 1))
+                                                          : NAN);
+        } else {
+            num(f, run_metric(run, (enum altinj_metric)m));
+            num(f, NAN);
+            num(f, NAN);
+        }
+    }
     fputc('\n', f);
 }
 
@@ -561,6 +633,52 @@ static int write_sweep(FILE *f, const struct point *pts, size_t n, size_t nrows,
     return ferror(f) ? -1 : 0;
 }
 
+/* The overhead a crossover compares: the median of two or more repetitions kept, else the
+ * run's own figure (one repetition: the same number). */
+static double overhead_median(json_t *run)
+{
+    json_t *summary = json_object_get(run, "summary");
+    json_t *med = json_object_get(json_object_get(summary, "overhead_ns_per_irq"), "median");
+    return json_is_number(med) && altinj_mj_num_opt(summary, "repetitions_kept") >= 2
+               ? json_number_value(med)
+               : sub(run, "overhead_ns", "total_per_interrupt");
+}
+
+struct points_ctx {
+    const struct point *pts;
+    size_t n;
+};
+
+/* altinj_cross_significant_fn over the points' own comparisons[] of overhead. */
+static int point_significant(void *vctx, const char *point, const char *a, const char *b)
+{
+    const struct points_ctx *ctx = vctx;
+    for (size_t i = 0; i < ctx->n; i++) {
+        if (strcmp(ctx->pts[i].name, point) != 0)
+            continue;
+        size_t k;
+        json_t *c;
+        json_array_foreach(json_object_get(ctx->pts[i].doc, "comparisons"), k, c)
+        {
+            const char *ca = json_string_value(json_object_get(c, "a"));
+            const char *cb = json_string_value(json_object_get(c, "b"));
+            const char *metric = json_string_value(json_object_get(c, "metric"));
+            if (!ca || !cb || !metric || strcmp(metric, "overhead_ns_per_irq") != 0)
+                continue;
+            if ((strcmp(ca, a) == 0 && strcmp(cb, b) == 0) ||
+                (strcmp(ca, b) == 0 && strcmp(cb, a) == 0)) {
+                /* One repetition cannot test anything: fall back to the relative rule. */
+                if (json_number_value(json_object_get(c, "n_a")) < 2 ||
+                    json_number_value(json_object_get(c, "n_b")) < 2)
+                    return -1;
+                return json_is_true(json_object_get(c, "significant"));
+            }
+        }
+        return -1;
+    }
+    return -1;
+}
+
 static int write_crossovers(const char *path, const struct point *pts, size_t n, size_t nrows,
                             char *err, size_t errlen)
 {
@@ -597,7 +715,8 @@ static int write_crossovers(const char *path, const struct point *pts, size_t n,
                 .tail = tail[i],
                 .strategy = json_string_value(json_object_get(run, "strategy")),
                 .x = pts[i].busy,
-                .y = sub(run, "overhead_ns", "total_per_interrupt"),
+                .y = overhead_median(run),
+                .point = pts[i].name,
             };
         }
     }
@@ -606,7 +725,8 @@ static int write_crossovers(const char *path, const struct point *pts, size_t n,
         rc = -2;
         goto out;
     }
-    if (altinj_cross_write(af.f, s, m) < 0) {
+    struct points_ctx ctx = { pts, n };
+    if (altinj_cross_write(af.f, s, m, point_significant, &ctx) < 0) {
         altinj_atomic_file_abort(&af);
         snprintf(err, errlen, "cannot write %s", path);
         goto out;
@@ -620,8 +740,71 @@ out:
     return rc;
 }
 
-static int merge_sweep(const char *out, const char *cross, char **files, size_t n, char *err,
-                       size_t errlen)
+/* Every point's comparisons[] (run --repeat), one row each, keyed like the sweep table. */
+static int write_comparisons(const char *path, const struct point *pts, size_t n, char *err,
+                             size_t errlen)
+{
+    struct altinj_atomic_file af;
+    if (altinj_atomic_file_open(&af, path, err, errlen) != 0)
+        return -2;
+    FILE *f = af.f;
+    fputs("# altinj-bench merge --comparisons: every pair of strategies per point and metric,\n"
+          "# from the point's repetitions (run --repeat): Mann-Whitney U (exact without ties\n"
+          "# for small samples, as scipy's mannwhitneyu(auto)), Holm-corrected across the\n"
+          "# pairs of one metric; effect = median a - median b with its bootstrap 95 %\n"
+          "# interval (ci_lo, ci_hi); significant = 1 when p_holm < 0.05.\n"
+          "point\tmode\tworkload\trate\tbusy\tcosts\tvcpus\tpremise\tsoftint_copy\tfaults\t"
+          "a\tb\tmetric\tn_a\tn_b\tp_value\tp_holm\tsignificant\teffect\tci_lo\tci_hi\n",
+          f);
+    for (size_t i = 0; i < n; i++) {
+        const struct point *p = &pts[i];
+        size_t k;
+        json_t *c;
+        json_array_foreach(json_object_get(p->doc, "comparisons"), k, c)
+        {
+            altinj_mj_put_cell(f, p->name);
+            fputc('\t', f);
+            altinj_mj_put_cell(f, p->mode);
+            fputc('\t', f);
+            altinj_mj_put_cell(f, p->kind);
+            num(f, p->rate);
+            num(f, p->busy);
+            fputc('\t', f);
+            altinj_mj_put_cell(f, p->costs);
+            num(f, p->vcpus);
+            static const char *const keys[] = { "a", "b", "metric" };
+            const char *cells[] = { p->premise, p->softint, p->faults };
+            for (size_t j = 0; j < 3; j++) {
+                fputc('\t', f);
+                altinj_mj_put_cell(f, cells[j]);
+            }
+            for (size_t j = 0; j < 3; j++) {
+                fputc('\t', f);
+                altinj_mj_put_cell(f, altinj_mj_str_opt(c, keys[j], ""));
+            }
+            static const char *const nums[] = { "n_a", "n_b", "p_value", "p_holm" };
+            for (size_t j = 0; j < 4; j++)
+                num(f, altinj_mj_num_opt(c, nums[j]));
+            num(f, json_is_true(json_object_get(c, "significant")) ? 1 : 0);
+            num(f, altinj_mj_num_opt(c, "effect"));
+            json_t *ci = json_object_get(c, "ci95");
+            num(f, json_is_number(json_array_get(ci, 0)) ? json_number_value(json_array_get(ci, 0))
+                                                          : NAN);
+            num(f, json_is_number(json_array_get(ci, 1)) ? json_number_value(json_array_get(ci, 1))
+                                                          : NAN);
+            fputc('\n', f);
+        }
+    }
+    if (ferror(f)) {
+        altinj_atomic_file_abort(&af);
+        snprintf(err, errlen, "cannot write %s", path);
+        return -1;
+    }
+    return altinj_atomic_file_commit(&af, err, errlen);
+}
+
+static int merge_sweep(const char *out, const char *cross, const char *cmps, char **files,
+                       size_t n, char *err, size_t errlen)
 {
     struct point *pts = calloc(n, sizeof *pts);
     struct lines meta = { 0 };
@@ -661,6 +844,13 @@ static int merge_sweep(const char *out, const char *cross, char **files, size_t 
         goto out;
     if (cross) {
         const int rc = write_crossovers(cross, pts, n, nrows, err, errlen);
+        if (rc != 0) {
+            status = rc == -2 ? 2 : 1;
+            goto out;
+        }
+    }
+    if (cmps) {
+        const int rc = write_comparisons(cmps, pts, n, err, errlen);
         if (rc != 0) {
             status = rc == -2 ? 2 : 1;
             goto out;
@@ -722,14 +912,15 @@ out:
 
 int altinj_merge_command(int argc, char **argv)
 {
-    enum { OPT_CROSS = 256, OPT_MICRO };
+    enum { OPT_CROSS = 256, OPT_MICRO, OPT_CMP };
     static const struct option longopts[] = {
         { "crossovers", required_argument, NULL, OPT_CROSS },
+        { "comparisons", required_argument, NULL, OPT_CMP },
         { "micro", no_argument, NULL, OPT_MICRO },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *cross = NULL;
+    const char *cross = NULL, *cmps = NULL;
     bool micro = false;
     char err[ERR_LEN] = "";
     optind = 1;
@@ -743,6 +934,9 @@ int altinj_merge_command(int argc, char **argv)
         case OPT_MICRO:
             micro = true;
             break;
+        case OPT_CMP:
+            cmps = optarg;
+            break;
         case 'h':
             altinj_merge_usage(stdout);
             return 0;
@@ -755,8 +949,8 @@ int altinj_merge_command(int argc, char **argv)
             return fail(2, err);
         }
     }
-    if (micro && cross)
-        return fail(2, "--crossovers applies to run results, not to --micro");
+    if (micro && (cross || cmps))
+        return fail(2, "--crossovers and --comparisons apply to run results, not to --micro");
     if (argc - optind < 2)
         return fail(2, argc - optind < 1 ? "missing OUT.tsv and input files (see --help)"
                                          : "missing input files (see --help)");
@@ -765,6 +959,6 @@ int altinj_merge_command(int argc, char **argv)
     const size_t n = (size_t)(argc - optind - 1);
     const int status =
         micro ? merge_micro(out, files, n, err, sizeof err)
-              : merge_sweep(out, cross, files, n, err, sizeof err);
+              : merge_sweep(out, cross, cmps, files, n, err, sizeof err);
     return status ? fail(status, err) : 0;
 }

@@ -7,6 +7,7 @@
 
 struct xy {
     double x, y;
+    const char *point; /* the one sample's point; NULL when several were averaged */
 };
 
 static int cmp_xy(const void *a, const void *b)
@@ -28,7 +29,7 @@ static size_t series(const struct altinj_cross_sample *s, size_t n, const char *
     for (size_t i = 0; i < n; i++)
         if (usable(&s[i]) && strcmp(s[i].group, group) == 0 &&
             strcmp(s[i].strategy, strategy) == 0)
-            out[m++] = (struct xy){ s[i].x, s[i].y };
+            out[m++] = (struct xy){ s[i].x, s[i].y, s[i].point };
     qsort(out, m, sizeof *out, cmp_xy);
     size_t k = 0;
     for (size_t i = 0; i < m;) {
@@ -36,7 +37,7 @@ static size_t series(const struct altinj_cross_sample *s, size_t n, const char *
         double sum = 0;
         while (j < m && out[j].x == out[i].x)
             sum += out[j++].y;
-        out[k++] = (struct xy){ out[i].x, sum / (double)(j - i) };
+        out[k++] = (struct xy){ out[i].x, sum / (double)(j - i), j - i == 1 ? out[i].point : NULL };
         i = j;
     }
     return k;
@@ -55,8 +56,27 @@ static bool first_of(const struct altinj_cross_sample *s, size_t i, const char *
     return true;
 }
 
-static long pair(FILE *f, const char *label, const char *tail, const char *sa,
-                 const struct xy *a, size_t na, const char *sb, const struct xy *b, size_t nb)
+struct tester {
+    altinj_cross_significant_fn fn;
+    void *ctx;
+};
+
+/* No order at this x: the point's own test says no significant difference, or (no test) the
+ * two are within ALTINJ_CROSS_TIE of each other. */
+static bool tied(const struct tester *t, const struct xy *a, const struct xy *b, const char *sa,
+                 const char *sb)
+{
+    if (t->fn && a->point && b->point && strcmp(a->point, b->point) == 0) {
+        const int sig = t->fn(t->ctx, a->point, sa, sb);
+        if (sig >= 0)
+            return sig == 0;
+    }
+    return fabs(a->y - b->y) <= ALTINJ_CROSS_TIE * fmax(fabs(a->y), fabs(b->y));
+}
+
+static long pair(FILE *f, const struct tester *t, const char *label, const char *tail,
+                 const char *sa, const struct xy *a, size_t na, const char *sb,
+                 const struct xy *b, size_t nb)
 {
     long found = 0;
     size_t i = 0, j = 0;
@@ -72,9 +92,9 @@ static long pair(FILE *f, const char *label, const char *tail, const char *sa,
             continue;
         }
         const double x = a[i].x, d = a[i].y - b[j].y, ya = a[i].y;
-        const double scale = fmax(fabs(a[i].y), fabs(b[j].y));
+        const bool tie = tied(t, &a[i], &b[j], sa, sb);
         i++, j++;
-        if (fabs(d) <= ALTINJ_CROSS_TIE * scale)
+        if (tie)
             continue; /* a tie has no order: it can neither start nor end a swap */
         if (have_prev && (pd < 0) != (d < 0)) {
             const double t = pd / (pd - d);
@@ -92,14 +112,18 @@ static long pair(FILE *f, const char *label, const char *tail, const char *sa,
     return found;
 }
 
-long altinj_cross_write(FILE *f, const struct altinj_cross_sample *s, size_t n)
+long altinj_cross_write(FILE *f, const struct altinj_cross_sample *s, size_t n,
+                        altinj_cross_significant_fn significant, void *ctx)
 {
+    const struct tester t = { significant, ctx };
     if (fprintf(f,
                 "# altinj-bench merge --crossovers: where two strategies swap order in\n"
                 "# overhead_ns_per_irq as the BUSY fraction grows, within one mode, workload,\n"
                 "# rate, cost profile, vCPU count and model premises (linear interpolation\n"
-                "# between adjacent sweep points; repeated points averaged first; values within\n"
-                "# 0.5 %% of each other are a tie, not an order).\n"
+                "# between adjacent sweep points; repeated points averaged first; where a point\n"
+                "# has repetitions, the two are a tie there unless its Mann-Whitney U test of\n"
+                "# their overhead is significant (Holm, 0.05); without, values within 0.5 %% of\n"
+                "# each other are a tie, not an order).\n"
                 "# busy: BUSY fraction at the crossing; overhead_ns: overhead per interrupt\n"
                 "# there; cheaper_below / cheaper_above: the cheaper strategy on each side;\n"
                 "# premise, softint_copy: the model's --busy-premise and --softint-copy.\n"
@@ -126,7 +150,7 @@ long altinj_cross_write(FILE *f, const struct altinj_cross_sample *s, size_t n)
                     strcmp(s[j].strategy, s[i].strategy) == 0 || !first_of(s, j, group))
                     continue;
                 const size_t nb = series(s, n, group, s[j].strategy, b);
-                const long k = pair(f, s[g].label, s[g].tail, s[i].strategy, a, na,
+                const long k = pair(f, &t, s[g].label, s[g].tail, s[i].strategy, a, na,
                                     s[j].strategy, b, nb);
                 if (k < 0) {
                     total = -1;

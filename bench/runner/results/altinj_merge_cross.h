@@ -13,8 +13,11 @@
  * crossing is the linear interpolation x0 + (x1 - x0) * d0 / (d0 - d1). Values within
  * ALTINJ_CROSS_TIE of each other (relative) are a tie and skipped: two strategies that cost the
  * same (the sim often makes hvdb-flag and unconditional equal to 0.1 %) do not "swap" on
- * rounding, a touch-and-return is not a crossover, and a swap across a tie counts once. With live measurements, two strategies within the noise of each other
- * can cross several times: every crossing is reported, the plot shows them all.
+ * rounding, a touch-and-return is not a crossover, and a swap across a tie counts once.
+ * With repetitions the same rule as "Who wins where" decides instead: where the point's own
+ * test of the two strategies' overhead (run --repeat: comparisons[]) is not significant,
+ * the two are a tie there, whatever their medians; so a crossover is reported only between
+ * two points where each order is significant. Files without tests keep the relative rule.
  */
 #ifndef ALTINJ_MERGE_CROSS_H
 #define ALTINJ_MERGE_CROSS_H
@@ -29,8 +32,14 @@ struct altinj_cross_sample {
                              (ALTINJ_CROSS_TAIL_COLUMNS); NULL: empty cells */
     const char *strategy;
     double x;             /* BUSY fraction */
-    double y;             /* overhead, ns per interrupt */
+    double y;             /* overhead, ns per interrupt (the repetitions' median) */
+    const char *point;    /* the result file the sample came from (NULL: unknown) */
 };
+
+/* Whether a and b differ significantly at `point`: 1 yes, 0 no (a tie there), -1 the point has
+ * no test of the pair (the relative tie rule applies). */
+typedef int (*altinj_cross_significant_fn)(void *ctx, const char *point, const char *a,
+                                           const char *b);
 
 /* Relative difference below which two overheads are a tie (no order). */
 #define ALTINJ_CROSS_TIE 0.005
@@ -46,6 +55,7 @@ struct altinj_cross_sample {
  * first-appearance order, strategy pairs in first-appearance order within their group.
  * Samples with a NaN x or y are ignored. Returns the number of crossings, or -1 when out of
  * memory or a write failed. */
-long altinj_cross_write(FILE *f, const struct altinj_cross_sample *s, size_t n);
+long altinj_cross_write(FILE *f, const struct altinj_cross_sample *s, size_t n,
+                        altinj_cross_significant_fn significant, void *ctx);
 
 #endif
