@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "altinj_compare_cmd.h"
 #include "altinj_merge_cmd.h"
 #include "altinj_run_cmd.h"
 
@@ -16,6 +17,8 @@ static void usage(FILE *f)
           "commands:\n"
           "  run        run workloads against BUSY-bit signalling strategies (see run --help)\n"
           "  merge      result JSON files -> one TSV table for gnuplot (see merge --help)\n"
+          "  compare    two results (or sweep folders) side by side, with significance\n"
+          "             verdicts, before/after a change (see compare --help)\n"
           "\n"
           "  --help     this text\n"
           "  --version  print the version\n",
@@ -25,7 +28,8 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs("altinj-bench: missing command (run, merge); see altinj-bench --help for usage\n",
+        fputs("altinj-bench: missing command (run, merge, compare); see altinj-bench --help for "
+              "usage\n",
               stderr);
         return 2;
     }
@@ -41,6 +45,8 @@ int main(int argc, char **argv)
         return altinj_run_command(argc - 1, argv + 1);
     if (strcmp(argv[1], "merge") == 0)
         return altinj_merge_command(argc - 1, argv + 1);
+    if (strcmp(argv[1], "compare") == 0)
+        return altinj_compare_command(argc - 1, argv + 1);
     fprintf(stderr, "altinj-bench: unknown command '%s' (see altinj-bench --help)\n", argv[1]);
     return 2;
 }
