@@ -207,6 +207,43 @@ refs_exist "$tmp/report2/index.html" html
 refs_exist "$tmp/report2/report.md" md
 ! ls "$tmp"/report2/*.svg >/dev/null 2>&1 && ok || bad "--png-only wrote SVG files"
 
+# Fixtures from before repetitions: no winner is named from one run.
+grep -q '1 repetition: untested' "$report/report.md" && ok || bad "one-repetition points are not marked untested"
+grep -q '^## Verdict' "$report/report.md" && grep -q 'id="verdict"' "$report/index.html" && ok ||
+  bad "the report has no Verdict section"
+
+# With repetitions (a small sim sweep, --repeat 5): a winner only where every test of it is
+# significant, the verdict first with intervals and p-values.
+"$root/scripts/sweep" --bin "$bench" --out "$tmp/rsweep" --modes sim --vcpus 1 --rates 20000,100000 \
+  --busy 0.01,0.2 --duration 0.1 --repeat 5 --no-hist --quiet 2>"$tmp/rsweep.err" && ok ||
+  bad "sweep --repeat 5 failed: $(tail -n 3 "$tmp/rsweep.err")"
+if "$root/scripts/report" --no-setup --png-only --from "$tmp/rsweep" --no-micro --no-faults --bin "$bench" \
+     --out "$tmp/report4" 2>"$tmp/report4.err"; then ok; else
+  bad "scripts/report on a repeated sweep failed: $(tail -n 5 "$tmp/report4.err")"; fi
+python3 - "$tmp/report4/data/tables/winners.tsv" "$tmp/report4/data/comparisons.tsv" <<'PY' && ok || bad "a winner is named that a test does not support"
+import sys
+def rows(p):
+    ls = [l.rstrip("\n").split("\t") for l in open(p) if not l.startswith("#")]
+    return [dict(zip(ls[0], r)) for r in ls[1:]]
+w, c = rows(sys.argv[1]), rows(sys.argv[2])
+named = 0
+for r in w:
+    for col, metric in (("lowest p99", "lat_p99_us"), ("lowest overhead", "overhead_ns_per_irq")):
+        v = r[col]
+        assert "untested" not in v, v
+        if v.startswith("no significant difference"):
+            continue
+        named += 1
+        tests = [t for t in c if t["rate"] == r["rate /s"] and t["busy"] == r["BUSY"] and t["metric"] == metric
+                 and v in (t["a"], t["b"])]
+        assert len(tests) == 3 and all(t["significant"] == "1" for t in tests), (v, tests)
+print(named, "winners named, each significant against every other strategy")
+PY
+sed -n '/^## Verdict/,/^Strategy rows/p' "$tmp/report4/report.md" | grep -c 'p=' | grep -qv '^0$' && ok ||
+  bad "the verdict has no p-values"
+grep -q 'hvdb-flag minus unconditional, overhead per interrupt: sim ' "$tmp/report4/report.md" && ok ||
+  bad "the verdict does not answer hvdb-flag against unconditional"
+
 # Bad usage.
 "$root/scripts/report" --frob >/dev/null 2>&1
 [[ $? -eq 2 ]] && ok || bad "scripts/report --frob did not exit 2"

@@ -38,10 +38,10 @@ int altinj_stats_median_ci(const double *x, size_t n, uint64_t seed,
                            struct altinj_interval *out);
 
 struct altinj_test {
-    double p_value; /* two-sided Mann-Whitney U: exact (Rmath pwilcox) when neither sample has
-                       ties across the two and both n <= 50; otherwise the normal
-                       approximation with tie and continuity correction, as scipy.stats
-                       mannwhitneyu(method="auto") does; 1 when every value is equal */
+    double p_value; /* two-sided Mann-Whitney U: exact (Rmath pwilcox) when the pooled values
+                       have no ties and at least one sample has n <= 8; otherwise the normal
+                       approximation with tie and continuity correction: the choice scipy.stats
+                       mannwhitneyu(method="auto") makes; 1 when every value is equal */
     double effect;  /* median(a) - median(b), in the metric's unit */
     double lo, hi;  /* percentile-bootstrap 95 % interval of that difference (each sample
                        resampled on its own) */
