@@ -17,6 +17,7 @@
 #include "altinj_perf.h"
 #include "altinj_placement.h"
 #include "altinj_run_faults.h"
+#include "altinj_thread_usage.h"
 #include "altinj_vcpu.h"
 
 /* Per-source ring capacity: 64 Ki records (2 MiB) absorbs a long stall at 10M/s. */
@@ -36,6 +37,8 @@ struct poster {
     pthread_t thread;
     /* Written by this thread only, read after join. */
     uint64_t doorbell_writes, kicks, kicks_suppressed, ring_full_waits, late_posts;
+    struct altinj_thread_usage_sample usage; /* from go to the last post */
+    bool usage_ok;
     struct altinj_fault_poster fp;  /* hostile-hypervisor runs only (live->faults_on) */
 };
 
@@ -57,6 +60,9 @@ struct live {
     uint64_t stall_cycles;       /* records waiting this long with no kick: a stall */
     _Atomic bool pin_failed;     /* any thread's pinning was refused */
     uint64_t handled;            /* vCPU thread only */
+    /* The vCPU thread's, from go to the end of its world loop; read after it is joined. */
+    struct altinj_thread_usage_sample vcpu_usage;
+    bool vcpu_usage_ok;
     /* Hostile hypervisor (altinj_faults.h): set up before the threads start; then the vCPU
      * thread's, read again after it is joined. Unused when faults_on is false. */
     bool faults_on;
@@ -129,6 +135,8 @@ static void *poster_main(void *arg)
         /* relaxed: only ever set to true; read after join. */
         atomic_store_explicit(&l->pin_failed, true, memory_order_relaxed);
     wait_for_go(l);
+    struct altinj_thread_usage usage;
+    altinj_thread_usage_begin(&usage);
     const struct altinj_live_config *cfg = l->cfg;
     for (size_t i = 0; i < p->nitems; i++) {
         const uint32_t seq = p->items[i];
@@ -172,6 +180,7 @@ static void *poster_main(void *arg)
         if (altinj_tsc_now() > intended + l->late_cycles)
             p->late_posts++;
     }
+    p->usage_ok = altinj_thread_usage_end(&usage, &p->usage) == 0;
     /* release: pairs with the acquire load in vcpu_idle: all this poster's rings writes are
      * visible once its completion is. */
     atomic_fetch_add_explicit(&l->posters_done, 1, memory_order_release);
@@ -356,6 +365,8 @@ static void *vcpu_main(void *arg)
     struct altinj_perf perf;
     const bool perf_ok = altinj_perf_open(&perf, 0) > 0;
     wait_for_go(l);
+    struct altinj_thread_usage usage;
+    altinj_thread_usage_begin(&usage);
     if (schedule_raises(l, &v) != 0) {
         l->out->fatal = true;
         l->out->fatal_reason = "out of memory for the guest's own events";
@@ -364,6 +375,7 @@ static void *vcpu_main(void *arg)
             altinj_perf_start(&perf);
         world_loop(l, &v);
     }
+    l->vcpu_usage_ok = altinj_thread_usage_end(&usage, &l->vcpu_usage) == 0;
     /* relaxed: a stop request the posters poll; they end at once instead of at their times. */
     atomic_store_explicit(&l->abort_run, 1, memory_order_relaxed);
     if (perf_ok) {
@@ -520,8 +532,17 @@ int altinj_live_run(const struct altinj_live_config *cfg, struct altinj_run_resu
         }
     }
     pthread_join(vcpu, NULL);
+    /* Valid only when every thread of the run was measured: a share missing from the minimum
+     * would hide the disturbance it was there to show. */
+    bool usage_ok = l->vcpu_usage_ok && started == l->placement.nposters;
+    out->vcpu_cpu_share = l->vcpu_usage.cpu_share;
+    out->vcpu_nivcsw = l->vcpu_usage.nivcsw;
     for (unsigned p = 0; p < started; p++) {
         pthread_join(l->posters[p].thread, NULL);
+        usage_ok = usage_ok && l->posters[p].usage_ok;
+        if (p == 0 || l->posters[p].usage.cpu_share < out->poster_cpu_share_min)
+            out->poster_cpu_share_min = l->posters[p].usage.cpu_share;
+        out->poster_nivcsw += l->posters[p].usage.nivcsw;
         out->poster_doorbell_writes += l->posters[p].doorbell_writes;
         out->kicks += l->posters[p].kicks;
         out->kicks_suppressed += l->posters[p].kicks_suppressed;
@@ -529,6 +550,11 @@ int altinj_live_run(const struct altinj_live_config *cfg, struct altinj_run_resu
         out->late_posts += l->posters[p].late_posts;
         if (l->faults_on)
             altinj_run_faults_add_poster(out, &l->posters[p].fp);
+    }
+    out->usage_valid = usage_ok;
+    if (!usage_ok) {
+        out->vcpu_cpu_share = out->poster_cpu_share_min = 0.0;
+        out->vcpu_nivcsw = out->poster_nivcsw = 0;
     }
     if (l->faults_on)
         altinj_run_faults_add_vcpu(out, &l->faults);

@@ -52,6 +52,16 @@ struct altinj_run_result {
     struct altinj_fault_counters fc;
     /* perf counters over the vCPU thread, rendered by altinj_perf (may be empty). */
     char perf_json[4096];
+    /* The live run's own threads, each from the start barrier to its end
+     * (core/altinj_thread_usage.h): CPU time / wall time, and involuntary context switches
+     * (ru_nivcsw). A spinning thread on a quiet CPU has a share of 1; what the machine took
+     * during the run shows here, as the noise probe shows it beside the run. usage_valid false:
+     * not measured (sim: it has no threads; merged results; a reading failed); print n/a. */
+    double vcpu_cpu_share;
+    double poster_cpu_share_min;   /* the lowest share of any poster thread */
+    uint64_t vcpu_nivcsw;
+    uint64_t poster_nivcsw;        /* summed over the poster threads */
+    bool usage_valid;
 };
 
 /* Returns 0, or -1 when the histograms cannot be allocated. */
