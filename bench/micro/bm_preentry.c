@@ -166,6 +166,62 @@ static inline uint64_t op_lim_locked_rmw_load_store(struct altinj_vmsa *v, struc
     return x;
 }
 
+/* ---- the bare locked RMWs: which one is the cheapest lock ---- */
+
+/* OpenHCL's pre-entry takes BUSY with a locked test-and-set, so its floor must hold a locked
+ * RMW too; these rows time each form x86-64 has for "set a bit of a shared word atomically",
+ * alone, on a line of their own (not VIntrCtrl: the page must stay on the common path), so the
+ * paravisor limit can use the cheapest one that does the job. Each is the only memory
+ * instruction of its op:
+ *   lock_or       LOCK OR, result discarded: sets the bit; does the job (OpenHCL only counts
+ *                 whether BUSY was already set, so the old value is not needed).
+ *   lock_bts      LOCK BTS + SETB: sets the bit and returns the old one - the row's own form
+ *                 (altinj_busy_test_and_set).
+ *   xchg          XCHG (implicitly locked): stores a whole word. Not the job: it would
+ *                 overwrite VIntrCtrl's other bits, which the hypervisor owns; timed as the
+ *                 cheapest locked store there is, for comparison.
+ *   lock_cmpxchg  a load + LOCK CMPXCHG loop: what GCC emits for fetch_or when the whole old
+ *                 value is used. Not a floor: one more load and a loop.
+ * Why a file-scope word: the rows take the page and the doorbell only, and the word must not be
+ * either; single-threaded, so one word serves every run. */
+static struct {
+    _Alignas(64) _Atomic uint64_t w;
+} pe_lock_word;
+
+static inline uint64_t op_rmw_lock_or(struct altinj_vmsa *v, struct altinj_hvdb *db)
+{
+    (void)v;
+    (void)db;
+    /* acquire: the order altinj_busy_test_and_set takes the lock with. */
+    atomic_fetch_or_explicit(&pe_lock_word.w, ALTINJ_VINTR_BUSY, memory_order_acquire);
+    return 0;
+}
+
+static inline uint64_t op_rmw_lock_bts(struct altinj_vmsa *v, struct altinj_hvdb *db)
+{
+    (void)v;
+    (void)db;
+    /* acquire: as above; testing one bit of the result makes GCC emit LOCK BTS + SETB. */
+    return (atomic_fetch_or_explicit(&pe_lock_word.w, ALTINJ_VINTR_BUSY, memory_order_acquire) &
+            ALTINJ_VINTR_BUSY) != 0;
+}
+
+static inline uint64_t op_rmw_xchg(struct altinj_vmsa *v, struct altinj_hvdb *db)
+{
+    (void)v;
+    (void)db;
+    /* acquire: as above. */
+    return atomic_exchange_explicit(&pe_lock_word.w, ALTINJ_VINTR_BUSY, memory_order_acquire);
+}
+
+static inline uint64_t op_rmw_lock_cmpxchg(struct altinj_vmsa *v, struct altinj_hvdb *db)
+{
+    (void)v;
+    (void)db;
+    /* acquire: as above; the whole old value is used, so GCC loops on LOCK CMPXCHG. */
+    return atomic_fetch_or_explicit(&pe_lock_word.w, ALTINJ_VINTR_BUSY, memory_order_acquire);
+}
+
 /* ---- the two loop shapes, 8 operations per iteration ---- */
 
 #define PE_UNROLL 8
@@ -179,7 +235,7 @@ static inline uint64_t op_lim_locked_rmw_load_store(struct altinj_vmsa *v, struc
         altinj_gb_clobber_memory();                                                            \
     } while (0)
 
-#define PE_BLOCKS(name)                                                                        \
+#define PE_THROUGHPUT(name)                                                                    \
     static void pe_##name(void *ctx, uint64_t n)                                               \
     {                                                                                          \
         const struct pe_ctx *c = ctx;                                                          \
@@ -188,7 +244,10 @@ static inline uint64_t op_lim_locked_rmw_load_store(struct altinj_vmsa *v, struc
         for (uint64_t i = 0; i < n; i += PE_UNROLL) {                                          \
             PE_X8(altinj_gb_use_u64(op_##name(v, db)));                                        \
         }                                                                                      \
-    }                                                                                          \
+    }
+
+#define PE_BLOCKS(name)                                                                        \
+    PE_THROUGHPUT(name)                                                                        \
     static void pe_##name##_chain(void *ctx, uint64_t n)                                       \
     {                                                                                          \
         const struct pe_ctx *c = ctx;                                                          \
@@ -209,6 +268,10 @@ PE_BLOCKS(openhcl_row)
 PE_BLOCKS(lim_svme_pair_2loads)
 PE_BLOCKS(lim_svme_pair_peek)
 PE_BLOCKS(lim_locked_rmw_load_store)
+PE_THROUGHPUT(rmw_lock_or)
+PE_THROUGHPUT(rmw_lock_bts)
+PE_THROUGHPUT(rmw_xchg)
+PE_THROUGHPUT(rmw_lock_cmpxchg)
 
 struct pe_variant {
     const char *name;
@@ -219,6 +282,9 @@ struct pe_variant {
 #define PE_ALONE(label, name)                                                                  \
     {"PreEntry/" label, pe_##name, NULL}, {"PreEntry/" label "/chain", pe_##name##_chain, NULL}
 
+/* Throughput only: a locked RMW serialises the next one anyway, so a chain adds nothing. */
+#define PE_RMW(label, name) {"PreEntry/limit/rmw/" label, pe_##name, NULL}
+
 #define PE_VARIANTS(label, name, lim)                                                          \
     {"PreEntry/" label, pe_##name, pe_##lim},                                                  \
         {"PreEntry/" label "/chain", pe_##name##_chain, pe_##lim##_chain}
@@ -228,6 +294,10 @@ static const struct pe_variant variants[] = {
     PE_ALONE("limit/svme_pair_2loads", lim_svme_pair_2loads),
     PE_ALONE("limit/svme_pair_peek", lim_svme_pair_peek),
     PE_ALONE("limit/locked_rmw_load_store", lim_locked_rmw_load_store),
+    PE_RMW("lock_or", rmw_lock_or),
+    PE_RMW("lock_bts", rmw_lock_bts),
+    PE_RMW("xchg", rmw_xchg),
+    PE_RMW("lock_cmpxchg", rmw_lock_cmpxchg),
     PE_VARIANTS("reactive/row", coconut_row, lim_svme_pair_2loads),
     PE_VARIANTS("unconditional/row", coconut_row, lim_svme_pair_2loads),
     PE_VARIANTS("hvdb-flag/row", flag_row, lim_svme_pair_peek),

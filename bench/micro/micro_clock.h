@@ -21,16 +21,27 @@ struct altinj_micro_clock {
     double ns_per_tick;
     uint64_t hz;              /* TSC frequency, 0 without TSC */
     uint64_t stamp_overhead;  /* minimum ticks between two back-to-back stamps */
-    uint64_t resolution;      /* smallest step the clock is seen to take, in ticks: AMD's TSC
-                                 counts at the nominal rate but steps every 10 ns (24-25 ticks
-                                 at 2.45 GHz), so one sample can be no finer than that */
+    uint64_t step;            /* the clock's step, in ticks: the mode of the non-zero deltas
+                                 between consecutive reads. A virtualised AMD TSC counts at the
+                                 nominal rate but advances in steps of about 10 ns (26 ticks at
+                                 2.6 GHz), so a single stamped sample is a multiple of it */
+    uint64_t step_min;        /* the smallest non-zero delta seen: a rare 1-tick delta (the
+                                 hypervisor's offset adjustments) makes this far smaller than
+                                 the step, which is why it is not the resolution */
+    double step_mode_share;   /* share of the deltas that equal `step` (how clear the mode is) */
     char note[192];           /* why the TSC was not used, if it was not */
 };
 
 extern struct altinj_micro_clock altinj_micro_clock;
 
-/* Calibrates (about 60 ms) and measures the stamp overhead. Never fails: falls back to
- * CLOCK_MONOTONIC_RAW and says why in altinj_micro_clock.note. */
+/* A per-operation sample (one stamp pair) is reported only when it is at least this many
+ * steps: below it the quantisation error of one step is over 10 % of the figure. Shorter
+ * operations are timed in batches (K per stamp pair, reported per operation) or their
+ * percentiles are omitted and marked invalid (micro_lat.h). */
+#define ALTINJ_MICRO_MIN_STEPS 10
+
+/* Calibrates (about 60 ms), measures the stamp overhead and the step. Never fails: falls back
+ * to CLOCK_MONOTONIC_RAW and says why in altinj_micro_clock.note. */
 void altinj_micro_clock_init(void);
 
 static inline uint64_t altinj_micro_now(void)
@@ -55,6 +66,13 @@ static inline double altinj_micro_ticks_s(double ticks)
 static inline uint64_t altinj_micro_ns_ticks(double ns)
 {
     return (uint64_t)(ns / altinj_micro_clock.ns_per_tick);
+}
+
+/* The smallest sample, in ticks, that a per-sample figure may be reported from:
+ * ALTINJ_MICRO_MIN_STEPS steps. */
+static inline uint64_t altinj_micro_min_sample_ticks(void)
+{
+    return ALTINJ_MICRO_MIN_STEPS * (altinj_micro_clock.step ? altinj_micro_clock.step : 1);
 }
 
 #endif

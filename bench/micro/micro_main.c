@@ -29,8 +29,31 @@ static void add_context(void)
     snprintf(buf, sizeof buf, "%.1f",
              altinj_micro_ticks_ns((double)altinj_micro_clock.stamp_overhead));
     altinj_gb_add_context("altinj_stamp_overhead_ns", buf);
-    snprintf(buf, sizeof buf, "%.1f", altinj_micro_ticks_ns((double)altinj_micro_clock.resolution));
+    /* The step is the mode of consecutive deltas; the minimum is kept, labelled, because a
+     * reader comparing with another tool's "resolution" may meet it (micro_clock.c). */
+    const struct altinj_micro_clock *k = &altinj_micro_clock;
+    snprintf(buf, sizeof buf, "%.3f", altinj_micro_ticks_ns((double)k->step));
+    altinj_gb_add_context("altinj_clock_step_ns", buf);
     altinj_gb_add_context("altinj_clock_resolution_ns", buf);
+    snprintf(buf, sizeof buf, "%.3f", altinj_micro_ticks_ns((double)k->step_min));
+    altinj_gb_add_context("altinj_clock_step_min_ns", buf);
+    snprintf(buf, sizeof buf,
+             "mode of consecutive %s deltas: %llu ticks = %.3f ns (%.0f %% of the deltas); "
+             "minimum delta %llu ticks = %.3f ns%s",
+             k->tsc ? "RDTSC" : "clock_gettime", (unsigned long long)k->step,
+             altinj_micro_ticks_ns((double)k->step), 100.0 * k->step_mode_share,
+             (unsigned long long)k->step_min, altinj_micro_ticks_ns((double)k->step_min),
+             k->step_min < k->step ? " (rare: not the resolution)" : "");
+    altinj_gb_add_context("altinj_clock_step", buf);
+    snprintf(buf, sizeof buf, "%.3f",
+             altinj_micro_ticks_ns((double)altinj_micro_min_sample_ticks()));
+    altinj_gb_add_context("altinj_valid_from_ns", buf);
+    snprintf(buf, sizeof buf,
+             "a percentile of stamped samples under %d clock steps (%.1f ns per sample) is left "
+             "out and counted in invalid_pcts, never reported",
+             ALTINJ_MICRO_MIN_STEPS,
+             altinj_micro_ticks_ns((double)altinj_micro_min_sample_ticks()));
+    altinj_gb_add_context("altinj_resolution_rule", buf);
     const struct altinj_micro_cpus *c = altinj_micro_cpus();
     if (c->n < 2)
         snprintf(buf, sizeof buf, "single cpu %d: cross-CPU benchmarks measure the scheduler",

@@ -77,25 +77,45 @@ void altinj_micro_run_pair(altinj_gb_state *st, const struct altinj_micro_pair *
         const double blk = (double)p->block;
         const double mean_ns =
             altinj_micro_ticks_ns(((double)sum_m - (double)sum_b) / (double)ops);
-        const double median_ns =
-            altinj_micro_ticks_ns((double)altinj_hist_value_at_percentile(&hm, 50)) / blk;
+        /* The resolution rule (micro_clock.h): a block's net time under 10 clock steps is not
+         * a figure. Blocks are sized to be hundreds of steps, so this only trips on a clock
+         * far coarser than expected; the mean (the reported time) stays, being a sum. */
+        const uint64_t floor_ticks = altinj_micro_min_sample_ticks();
+        const uint64_t med_m = altinj_hist_value_at_percentile(&hm, 50);
+        const bool m_ok = med_m >= floor_ticks;
+        const double median_ns = altinj_micro_ticks_ns((double)med_m) / blk;
+        unsigned invalid = !m_ok;
         altinj_gb_counter(st, "ops_per_block", blk, ALTINJ_GB_COUNTER_DEFAULT);
-        altinj_gb_counter(st, "median_ns", median_ns, ALTINJ_GB_COUNTER_DEFAULT);
+        /* The mean is a sum over all blocks, far above the step: always a figure. */
+        altinj_gb_counter(st, "mean_ns", mean_ns, ALTINJ_GB_COUNTER_DEFAULT);
+        if (m_ok)
+            altinj_gb_counter(st, "median_ns", median_ns, ALTINJ_GB_COUNTER_DEFAULT);
         if (p->baseline)
             altinj_gb_counter(st, "setup_ns", altinj_micro_ticks_ns((double)sum_b / (double)ops),
                               ALTINJ_GB_COUNTER_DEFAULT);
         if (p->limit) {
-            const double limit_ns =
-                altinj_micro_ticks_ns((double)altinj_hist_value_at_percentile(&hl, 50)) / blk;
+            const uint64_t med_l = altinj_hist_value_at_percentile(&hl, 50);
+            const bool l_ok = med_l >= floor_ticks;
+            const double limit_ns = altinj_micro_ticks_ns((double)med_l) / blk;
             const double limit_mean_ns =
                 altinj_micro_ticks_ns(((double)sum_l - (double)sum_b) / (double)ops);
-            altinj_gb_counter(st, "limit_ns", limit_ns, ALTINJ_GB_COUNTER_DEFAULT);
-            if (limit_ns > 0)
+            invalid += !l_ok;
+            if (l_ok)
+                altinj_gb_counter(st, "limit_ns", limit_ns, ALTINJ_GB_COUNTER_DEFAULT);
+            if (m_ok && l_ok && limit_ns > 0)
                 altinj_gb_counter(st, "vs_limit", median_ns / limit_ns,
                                   ALTINJ_GB_COUNTER_DEFAULT);
+            else
+                altinj_gb_counter(st, "vs_limit_invalid", 1, ALTINJ_GB_COUNTER_DEFAULT);
             if (limit_mean_ns > 0)
                 altinj_gb_counter(st, "vs_limit_mean", mean_ns / limit_mean_ns,
                                   ALTINJ_GB_COUNTER_DEFAULT);
+        }
+        if (invalid) {
+            altinj_gb_counter(st, "invalid_pcts", invalid, ALTINJ_GB_COUNTER_DEFAULT);
+            altinj_gb_counter(st, "valid_from_ns",
+                              altinj_micro_ticks_ns((double)floor_ticks) / blk,
+                              ALTINJ_GB_COUNTER_DEFAULT);
         }
         if (!altinj_gb_error_occurred(st))
             count_ops(st, p,

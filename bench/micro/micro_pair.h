@@ -18,7 +18,9 @@
  *                       a preemption on this shared machine should not move the ratio
  *   "vs_limit_mean"     the ratio of the means, for comparison
  *   "setup_ns"          (1) per op: what was subtracted
- * all from the same run of the same process.
+ * all from the same run of the same process. A median whose block is under 10 clock steps
+ * (micro_clock.h's resolution rule) is left out, with the ratio, and "invalid_pcts" /
+ * "vs_limit_invalid" / "valid_from_ns" say so; blocks are sized to be hundreds of steps.
  *
  * Blocks are long enough (tens of microseconds) that the two clock reads around each one cost
  * well under 1 %, and short enough that a burst of noise lands in a few blocks of both kinds.
