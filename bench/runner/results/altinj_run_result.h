@@ -32,7 +32,13 @@ struct altinj_run_result {
     uint64_t kicks;                /* #HV IPIs sent */
     uint64_t kicks_suppressed;     /* posts that found NoFurtherSignal set: no IPI needed */
     uint64_t ring_full_waits;      /* times a source found its ring full (backpressure) */
-    uint64_t late_posts;           /* posts that left after their intended time + 1 us */
+    uint64_t late_posts;           /* posts that left more than 1 us after their intended
+                                      time; a post leaves when its record is pushed and its
+                                      vector written to the doorbell, before its kick's flight
+                                      (doorbell_kick) and any delay-kick hold, so a kick never
+                                      makes its own post late (live, it can hold back the same
+                                      poster's next one: poster_main in
+                                      altinj_live.c) */
     bool fatal;                    /* the SVSM could not make the guest runnable */
     const char *fatal_reason;      /* static text, when fatal */
     bool stalled;                  /* the run hit its drain deadline with events undelivered */

@@ -7,8 +7,8 @@
 #include "altinj_irq.h"
 #include "altinj_run_faults.h"
 
-/* A post counts as late when it lands this long after its intended time (the live engine's
- * threshold, 1 us, in virtual cycles at 1 GHz). */
+/* A post counts as late when it leaves (record pushed, doorbell written) this long after its
+ * intended time (the live engine's threshold, 1 us, in virtual cycles at 1 GHz). */
 #define LATE_CYCLES 1000u
 /* The first oracle allocation when the run does not know its event count. */
 #define ORACLE_MIN 65536u
@@ -32,8 +32,11 @@ static bool fetch(struct altinj_sim_vcpu *vc, struct altinj_sim_stream *st)
 
 /*
  * The poster's write, at virtual time `at`: the record into the ring, the vector into the
- * doorbell, then the kick if this post set NoFurtherSignal, exactly as the live poster does.
- * Returns false when the ring is full (nothing written; the stream waits).
+ * doorbell, then the kick if this post set NoFurtherSignal, as the live poster does. The kick
+ * lands hold + doorbell_kick after the post, as live; unlike the live poster, which spends that
+ * wait itself (altinj_live.c poster_main), the source is not held back by it: its next post
+ * leaves at its own time. Returns false when the ring is full (nothing written; the stream
+ * waits).
  */
 static bool post(struct altinj_sim_vcpu *vc, uint32_t id, uint64_t at)
 {
@@ -66,6 +69,11 @@ static bool post(struct altinj_sim_vcpu *vc, uint32_t id, uint64_t at)
     w->stats.events++;
     altinj_hvdb_post_irq(vc->hvdb, ALTINJ_GUEST_VMPL, irq.vector);
     w->out->poster_doorbell_writes++;
+    /* The post has left: lateness is judged here, before the kick, as live. `at` is past the
+     * intended time only when the write waited (deferred past a world switch, or parked on a
+     * full ring). */
+    if (at > st->t + LATE_CYCLES)
+        w->out->late_posts++;
     /* A hostile hypervisor's own doorbell writes, and how long it holds this kick back (ns are
      * virtual cycles at 1 GHz). */
     const uint64_t hold = vc->fposters ? altinj_fault_poster_after_post(&vc->fposters[id], vc->hvdb)
@@ -77,8 +85,6 @@ static bool post(struct altinj_sim_vcpu *vc, uint32_t id, uint64_t at)
     } else {
         w->out->kicks_suppressed++;
     }
-    if (at > st->t + LATE_CYCLES)
-        w->out->late_posts++;
     return true;
 }
 
