@@ -65,15 +65,18 @@ cols() {  # table, column names...: prints those cells of every row, tab-separat
 hdr=$(grep -v '^#' "$sweep/sweep.tsv" | head -n1)
 old_cols="point mode workload rate busy exc costs vcpus seed faults strategy events delivered lost duplicated exactly_once guest_sees dr_prevented dr_violations lat_min_us lat_p50_us lat_p90_us lat_p99_us lat_p999_us lat_p9999_us lat_max_us lat_mean_us redeliv_p50_us redeliv_p99_us redeliv_max_us exits_per_1k vmruns_per_1k failed_vmruns_per_1k svsm_entries_per_1k doorbell_writes_per_1k busy_events_per_1k hv_ns_per_exit svsm_ns_per_entry overhead_ns_per_irq elapsed_s cpus host workload_spec"
 new_cols="premise softint_copy hv_policy svsm_policy world_switches_per_1k eoi_exits_per_1k coalesced dr_prevented_svme"
-rep_cols="repeat reps_kept lat_p50_us_med lat_p50_us_lo lat_p50_us_hi lat_p99_us_med lat_p99_us_lo lat_p99_us_hi lat_p999_us_med lat_p999_us_lo lat_p999_us_hi overhead_ns_per_irq_med overhead_ns_per_irq_lo overhead_ns_per_irq_hi world_switches_per_1k_med world_switches_per_1k_lo world_switches_per_1k_hi"
+rep_cols="repeat reps_kept lat_p50_us_med lat_p50_us_lo lat_p50_us_hi lat_p99_us_med lat_p99_us_lo lat_p99_us_hi lat_p999_us_med lat_p999_us_lo lat_p999_us_hi overhead_ns_per_irq_med overhead_ns_per_irq_lo overhead_ns_per_irq_hi world_switches_per_1k_med world_switches_per_1k_lo world_switches_per_1k_hi noise_gaps_over_100us_per_s noise_worst_gap_us noise_lost_cpu_pct vcpu_cpu_share vcpu_nivcsw"
 [[ "$(tr '\t' ' ' <<<"$hdr")" == "$old_cols $new_cols $rep_cols" ]] && ok || bad "sweep.tsv column line: $hdr"
 # Files from before repetitions: one repetition, the run's own figure as its median, no interval.
 [[ "$(cols "$sweep/sweep.tsv" repeat reps_kept overhead_ns_per_irq_lo overhead_ns_per_irq_hi | sort -u)" == $'1\t1\tNaN\tNaN' ]] &&
   ok || bad "fixture rows: repetition columns are not 1/1/NaN/NaN"
 cols "$sweep/sweep.tsv" overhead_ns_per_irq overhead_ns_per_irq_med | awk -F'\t' '$1 != $2 { exit 1 }' &&
   ok || bad "fixture rows: overhead_ns_per_irq_med is not the run's own overhead"
+# The help text once, then grep a here-string: `merge --help | grep -q` under pipefail fails
+# at random when grep exits before merge has written the rest (SIGPIPE).
+merge_help=$("$bench" merge --help)
 for c in $new_cols $rep_cols; do
-  "$bench" merge --help | grep -q "^  $c " && ok || bad "merge --help does not describe column $c"
+  grep -q "^  $c " <<<"$merge_help" && ok || bad "merge --help does not describe column $c"
 done
 # Files from before the premises (the fixtures): the defaults, no policies, world switches from
 # their own counts (exits + VMRUN attempts + 2 per VMPL0 run), no strategy source lines.

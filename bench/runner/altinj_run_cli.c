@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "altinj_cli_num.h"
+#include "altinj_noise.h"
 #include "altinj_repetitions.h"
 #include "altinj_sim.h"
 
@@ -79,6 +80,10 @@ void altinj_run_usage(FILE *f)
         "      --drain SEC        after the last arrival, wait at most SEC for deliveries\n"
         "                         (default 10); a run never lasts longer than its arrival span\n"
         "                         plus about 1.1 x SEC, whatever a row does\n"
+        "      --noise-probe SEC  live: before each repetition, probe every CPU for SEC with a\n"
+        "                         spinning thread that records gaps over 10 us (default 0.1;\n"
+        "                         off: no probe); the JSON's noise object and the text's noise\n"
+        "                         line are this machine's floor beside the run\n"
         "      --mode MODE        live (default): real threads, one vCPU; sim: deterministic\n"
         "                         simulation in virtual time (1 GHz) of --vcpus vCPUs, same\n"
         "                         strategy code, same outputs (\"mode\": \"sim\")\n"
@@ -186,12 +191,13 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
         .costs = ALTINJ_RUN_DEFAULT_COSTS,
         .seed = 1,
         .repeat = 1,
+        .noise_probe_s = 0.1,
         .drain_timeout_s = 10.0,
         .vcpus = 1,
         .explore = true,
     };
     enum { OPT_SEED = 256, OPT_JSON, OPT_HIST, OPT_DRAIN, OPT_MODE, OPT_VCPUS, OPT_ROUTE,
-           OPT_EXPLORE, OPT_FAULTS, OPT_PREMISE, OPT_SOFTINT, OPT_REPEAT };
+           OPT_EXPLORE, OPT_FAULTS, OPT_PREMISE, OPT_SOFTINT, OPT_REPEAT, OPT_NOISE };
     static const struct option longopts[] = {
         {"strategy", required_argument, NULL, 's'},
         {"workload", required_argument, NULL, 'w'},
@@ -200,6 +206,7 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
         {"costs", required_argument, NULL, 'c'},
         {"seed", required_argument, NULL, OPT_SEED},
         {"repeat", required_argument, NULL, OPT_REPEAT},
+        {"noise-probe", required_argument, NULL, OPT_NOISE},
         {"json", required_argument, NULL, OPT_JSON},
         {"hist", required_argument, NULL, OPT_HIST},
         {"drain", required_argument, NULL, OPT_DRAIN},
@@ -258,6 +265,13 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
             o->repeat = (unsigned)n;
             break;
         }
+        case OPT_NOISE:
+            if (strcmp(optarg, "off") == 0)
+                o->noise_probe_s = 0;
+            else if (altinj_cli_parse_double("--noise-probe", optarg, 0.0, ALTINJ_NOISE_MAX_WINDOW_S,
+                                             &o->noise_probe_s, err, errlen) != 0)
+                return ALTINJ_CLI_ERROR;
+            break;
         case OPT_JSON:
             o->json_path = optarg;
             break;

@@ -33,6 +33,7 @@ struct altinj_run_opts {
     const char *costs;
     uint64_t seed;
     unsigned repeat;        /* --repeat, default 1 (altinj_repetitions.h) */
+    double noise_probe_s;   /* --noise-probe, live: seconds before each repetition; 0 off */
     const char *json_path;  /* NULL: none */
     const char *hist_path;  /* NULL: none */
     bool quiet;

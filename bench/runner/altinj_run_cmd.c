@@ -10,6 +10,7 @@
 #include "altinj_atomic_file.h"
 #include "altinj_costs.h"
 #include "altinj_live.h"
+#include "altinj_noise.h"
 #include "altinj_output_hist.h"
 #include "altinj_output_json.h"
 #include "altinj_output_text.h"
@@ -204,11 +205,13 @@ out:
 }
 
 /* Whether a live repetition of one strategy was disturbed by the machine, so that its figures
- * describe this VM's neighbours rather than the strategy: see the README's "Repetitions". */
+ * describe this VM's neighbours rather than the strategy: a thread of the run lost its CPU
+ * (ALTINJ_DISTURBED_CPU_SHARE). Usage that could not be read proves nothing either way and
+ * keeps the repetition. */
 static bool live_disturbed(const struct altinj_run_result *r)
 {
-    (void)r;
-    return false;
+    return r->usage_valid && (r->vcpu_cpu_share < ALTINJ_DISTURBED_CPU_SHARE ||
+                              r->poster_cpu_share_min < ALTINJ_DISTURBED_CPU_SHARE);
 }
 
 /* Repetition k: every strategy once, in an order shuffled with seed + k, on arrivals drawn
@@ -237,6 +240,17 @@ static int run_repetition(const struct altinj_run_opts *o, unsigned k,
     if (o->repeat > 1 && !o->quiet)
         fprintf(stderr, "repetition %u/%u (seed %llu)\n", k + 1, o->repeat,
                 (unsigned long long)ok.seed);
+    /* The machine's noise floor just before the repetition, never during it (a probe would
+     * take the CPUs the run uses: core/altinj_noise.h). A probe that cannot start is
+     * reported, not fatal: the run itself is still good. */
+    if (o->mode == ALTINJ_RUN_MODE_LIVE && o->noise_probe_s > 0 && !meta->noise_error[0]) {
+        struct altinj_noise_report w;
+        char perr[160];
+        if (altinj_noise_probe(clock, NULL, o->noise_probe_s, &w, perr, sizeof perr) == 0)
+            altinj_noise_report_add(&meta->noise, &w);
+        else
+            snprintf(meta->noise_error, sizeof meta->noise_error, "%s", perr);
+    }
     int status = o->mode == ALTINJ_RUN_MODE_SIM
                      ? altinj_sim_command(&ok, costs, wl, meta, once, &nonce, err, errlen)
                      : run_live(&ok, clock, costs, wl, meta, once, &nonce, err, errlen);

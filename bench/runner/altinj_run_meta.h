@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "altinj_costs.h"
+#include "altinj_noise.h"
 #include "altinj_run_result.h"
 
 #include <stddef.h>
@@ -48,6 +49,10 @@ struct altinj_run_meta {
     char host[256];                /* uname: nodename, machine, release */
     char cpu_model[128];
     struct altinj_model model;     /* the premises every run used */
+    /* Live: the noise probe's windows beside the repetitions (core/altinj_noise.h), summed;
+     * noise.windows 0: no probe ran (sim, --noise-probe off, or it failed: noise_error). */
+    struct altinj_noise_report noise;
+    char noise_error[160];
 };
 
 /* The assumptions every output states, one line each: the fixed ones above and the premises. */

@@ -108,6 +108,15 @@ static const char *const columns[][2] = {
                                    "1000" },
     { "world_switches_per_1k_lo", "interval, low end" },
     { "world_switches_per_1k_hi", "interval, high end" },
+    /* Added with the noise floor: live only (NaN in sim and in files without them). */
+    { "noise_gaps_over_100us_per_s", "the point's noise probe beside its live runs: gaps over "
+                                     "100 us per second per CPU" },
+    { "noise_worst_gap_us", "the probe's longest gap, us" },
+    { "noise_lost_cpu_pct", "CPU time the probe lost in gaps over 10 us, percent" },
+    { "vcpu_cpu_share", "the vCPU thread's lowest CPU share over the repetitions (a spinning "
+                        "thread on its own CPU: 1)" },
+    { "vcpu_nivcsw", "the vCPU thread's involuntary context switches, summed over the "
+                     "repetitions" },
 };
 #define NCOLUMNS (sizeof columns / sizeof columns[0])
 
@@ -503,6 +512,13 @@ static void write_run(FILE *f, const struct point *p, json_t *run)
             num(f, NAN);
         }
     }
+    json_t *noise = json_object_get(p->doc, "noise");
+    num(f, altinj_mj_num_opt(noise, "gaps_over_100us_per_s"));
+    num(f, altinj_mj_num_opt(noise, "worst_gap_us"));
+    num(f, altinj_mj_num_opt(noise, "lost_cpu_pct"));
+    json_t *usage = json_object_get(run, "usage");
+    num(f, altinj_mj_num_opt(usage, "vcpu_cpu_share"));
+    num(f, altinj_mj_num_opt(usage, "vcpu_involuntary_switches"));
     fputc('\n', f);
 }
 

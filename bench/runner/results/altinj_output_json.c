@@ -153,6 +153,15 @@ static json_t *run_json(const struct altinj_run_meta *meta, const struct altinj_
     json_object_set_new(o, "elapsed_s", json_real(r->elapsed_s));
     json_object_set_new(o, "wall_s", json_real(r->wall_s));
     json_object_set_new(o, "placement", json_string(r->placement));
+    /* The live threads over every repetition (null in sim: no threads). */
+    json_object_set_new(
+        o, "usage",
+        r->usage_valid
+            ? json_pack("{s:f, s:f, s:I, s:I}", "vcpu_cpu_share", r->vcpu_cpu_share,
+                        "poster_cpu_share_min", r->poster_cpu_share_min,
+                        "vcpu_involuntary_switches", (json_int_t)r->vcpu_nivcsw,
+                        "poster_involuntary_switches", (json_int_t)r->poster_nivcsw)
+            : json_null());
     json_object_set_new(o, "faults", faults_json(r));
     if (r->perf_json[0]) {
         json_t *perf = json_loads(r->perf_json, 0, NULL);
@@ -189,6 +198,17 @@ static json_t *repetitions_json(const struct altinj_repetitions *reps, size_t s)
                               (json_int_t)x->delivered);
         for (int m = 0; m < ALTINJ_METRIC__COUNT; m++)
             json_object_set_new(o, altinj_metric_key((enum altinj_metric)m), num(x->v[m]));
+        /* null where there were no threads to measure (sim) or the reading failed. */
+        json_object_set_new(o, "vcpu_cpu_share",
+                            x->usage_valid ? json_real(x->vcpu_cpu_share) : json_null());
+        json_object_set_new(o, "poster_cpu_share_min",
+                            x->usage_valid ? json_real(x->poster_cpu_share_min) : json_null());
+        json_object_set_new(o, "vcpu_involuntary_switches",
+                            x->usage_valid ? json_integer((json_int_t)x->vcpu_nivcsw)
+                                           : json_null());
+        json_object_set_new(o, "poster_involuntary_switches",
+                            x->usage_valid ? json_integer((json_int_t)x->poster_nivcsw)
+                                           : json_null());
         json_array_append_new(arr, o);
     }
     return arr;
@@ -226,6 +246,29 @@ static json_t *comparisons_json(const struct altinj_repetitions *reps,
     return arr;
 }
 
+/* The noise floor beside a live run (null in sim, or when no probe ran: then
+ * noise_error says why, where a probe failed). */
+static json_t *noise_json(const struct altinj_run_meta *meta)
+{
+    const struct altinj_noise_report *n = &meta->noise;
+    if (n->windows == 0) {
+        if (!meta->noise_error[0])
+            return json_null();
+        return json_pack("{s:s}", "error", meta->noise_error);
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "gaps_over_10us_per_s", json_real(n->gaps_over_10us_per_s));
+    json_object_set_new(o, "gaps_over_100us_per_s", json_real(n->gaps_over_100us_per_s));
+    json_object_set_new(o, "gaps_over_1ms_per_s", json_real(n->gaps_over_1ms_per_s));
+    json_object_set_new(o, "worst_gap_us", json_real(n->worst_gap_us));
+    json_object_set_new(o, "lost_cpu_pct", json_real(n->lost_cpu_pct));
+    json_object_set_new(o, "steal", n->steal < 0 ? json_null() : json_integer(n->steal));
+    json_object_set_new(o, "probe_s", json_real(n->probe_s));
+    json_object_set_new(o, "windows", json_integer((json_int_t)n->windows));
+    json_object_set_new(o, "cpus", json_integer((json_int_t)n->cpus));
+    return o;
+}
+
 static json_t *costs_json(const struct altinj_cost_profile *p)
 {
     json_t *o = json_object();
@@ -255,6 +298,7 @@ int altinj_output_json(FILE *f, const struct altinj_run_meta *meta,
     for (unsigned k = 0; k < reps->n; k++)
         json_array_append_new(seeds, json_integer((json_int_t)reps->seeds[k]));
     json_object_set_new(doc, "repetition_seeds", seeds);
+    json_object_set_new(doc, "noise", noise_json(meta));
     json_object_set_new(doc, "faults", json_string(meta->faults));
     json_object_set_new(doc, "costs", costs_json(meta->costs));
     json_object_set_new(doc, "machine",

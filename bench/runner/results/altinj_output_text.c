@@ -92,6 +92,37 @@ F_GETTER(g_svsm_ns, r->c.svsm_entries && r->clock_hz
                               (double)r->c.svsm_entries
                         : 0.0)
 
+/* The live threads' own view of the run: their lowest CPU share over the repetitions and
+ * their involuntary context switches (n/a in sim: no threads). */
+static void usage_rows(FILE *f, const struct altinj_run_result *runs, size_t n)
+{
+    bool any = false;
+    for (size_t i = 0; i < n; i++)
+        any |= runs[i].usage_valid;
+    if (!any)
+        return;
+    fputs("live threads (lowest CPU share; involuntary switches)\n", f);
+    fprintf(f, "  %-*s", LABEL_W - 2, "vCPU CPU share");
+    for (size_t i = 0; i < n; i++)
+        if (runs[i].usage_valid)
+            fprintf(f, "%*.3f", COL_W, runs[i].vcpu_cpu_share);
+        else
+            fprintf(f, "%*s", COL_W, "n/a");
+    fprintf(f, "\n  %-*s", LABEL_W - 2, "poster CPU share");
+    for (size_t i = 0; i < n; i++)
+        if (runs[i].usage_valid)
+            fprintf(f, "%*.3f", COL_W, runs[i].poster_cpu_share_min);
+        else
+            fprintf(f, "%*s", COL_W, "n/a");
+    fprintf(f, "\n  %-*s", LABEL_W - 2, "vCPU involuntary switches");
+    for (size_t i = 0; i < n; i++)
+        if (runs[i].usage_valid)
+            fprintf(f, "%*" PRIu64, COL_W, runs[i].vcpu_nivcsw);
+        else
+            fprintf(f, "%*s", COL_W, "n/a");
+    fputc('\n', f);
+}
+
 /* The vCPU thread's perf counters (altinj_perf JSON kept in the result): one row per counter
  * that any run has; "n/a" where a run's machine could not count it. */
 static void perf_rows(FILE *f, const struct altinj_run_result *runs, size_t n)
@@ -187,6 +218,17 @@ void altinj_output_text(FILE *f, const struct altinj_run_meta *meta,
                 meta->faults);
     if (reps->n > 1)
         fprintf(f, "table: every event of the %u repetitions pooled\n", reps->n);
+    if (meta->noise.windows > 0)
+        fprintf(f,
+                "noise floor (probe beside the runs, %u x %.2f s on %u CPUs): gaps >10 us "
+                "%.1f/s, >100 us %.1f/s, >1 ms %.2f/s per CPU, worst %.0f us, %.3f %% CPU "
+                "lost\n",
+                meta->noise.windows, meta->noise.probe_s / meta->noise.windows,
+                meta->noise.cpus, meta->noise.gaps_over_10us_per_s,
+                meta->noise.gaps_over_100us_per_s, meta->noise.gaps_over_1ms_per_s,
+                meta->noise.worst_gap_us, meta->noise.lost_cpu_pct);
+    else if (meta->noise_error[0])
+        fprintf(f, "noise floor: not measured (%s)\n", meta->noise_error);
     fputc('\n', f);
     header(f, runs, n);
     row_u64(f, "events posted", runs, n, g_posted);
@@ -230,6 +272,7 @@ void altinj_output_text(FILE *f, const struct altinj_run_meta *meta,
             fprintf(f, "%*s", COL_W, altinj_run_result_guest_sees(&runs[i]));
         fputc('\n', f);
     }
+    usage_rows(f, runs, n);
     perf_rows(f, runs, n);
     fprintf(f, "%-*s", LABEL_W, "verdict");
     for (size_t i = 0; i < n; i++)

@@ -96,7 +96,12 @@ void altinj_repetitions_record(struct altinj_repetitions *r, size_t s, unsigned 
     struct altinj_rep *x = altinj_repetitions_at(r, s, rep);
     *x = (struct altinj_rep){.rep = rep, .position = position, .seed = seed,
                              .disturbed = disturbed, .exactly_once = altinj_run_result_ok(run),
-                             .events = run->posted, .delivered = run->verdict.delivered};
+                             .events = run->posted, .delivered = run->verdict.delivered,
+                             .usage_valid = run->usage_valid,
+                             .vcpu_cpu_share = run->vcpu_cpu_share,
+                             .poster_cpu_share_min = run->poster_cpu_share_min,
+                             .vcpu_nivcsw = run->vcpu_nivcsw,
+                             .poster_nivcsw = run->poster_nivcsw};
     for (int m = 0; m < ALTINJ_METRIC__COUNT; m++)
         x->v[m] = altinj_metric_of(run, (enum altinj_metric)m);
     r->seeds[rep] = seed;

@@ -48,7 +48,15 @@ struct altinj_rep {
     bool exactly_once;
     uint64_t events, delivered;
     double v[ALTINJ_METRIC__COUNT];
+    bool usage_valid;     /* live: the threads' usage was read (altinj_thread_usage.h) */
+    double vcpu_cpu_share, poster_cpu_share_min;
+    uint64_t vcpu_nivcsw, poster_nivcsw;
 };
+
+/* A live repetition is disturbed when a thread of the run did not have its CPU: the vCPU
+ * thread's or a poster's CPU share below this, as both spin for the whole run. Such a
+ * repetition measures the machine's neighbours, not the strategy. */
+#define ALTINJ_DISTURBED_CPU_SHARE 0.95
 
 struct altinj_comparison {
     size_t a, b;          /* strategy indices, a < b (the order of -s) */

@@ -35,6 +35,20 @@ void altinj_run_result_pool(struct altinj_run_result *into, const struct altinj_
     into->wall_s += r->wall_s;
     altinj_hist_merge(&into->latency_ns, &r->latency_ns);
     altinj_hist_merge(&into->busy_redelivery_ns, &r->busy_redelivery_ns);
+    /* Usage: the worst share of any repetition (a disturbance anywhere shows), switches add. */
+    if (first) {
+        into->usage_valid = r->usage_valid;
+        into->vcpu_cpu_share = r->vcpu_cpu_share;
+        into->poster_cpu_share_min = r->poster_cpu_share_min;
+    } else {
+        into->usage_valid = into->usage_valid && r->usage_valid;
+        if (r->vcpu_cpu_share < into->vcpu_cpu_share)
+            into->vcpu_cpu_share = r->vcpu_cpu_share;
+        if (r->poster_cpu_share_min < into->poster_cpu_share_min)
+            into->poster_cpu_share_min = r->poster_cpu_share_min;
+    }
+    into->vcpu_nivcsw += r->vcpu_nivcsw;
+    into->poster_nivcsw += r->poster_nivcsw;
     const uint64_t *s = (const uint64_t *)&r->fc;
     uint64_t *d = (uint64_t *)&into->fc;
     _Static_assert(sizeof r->fc % sizeof(uint64_t) == 0, "fault counters are uint64_t only");

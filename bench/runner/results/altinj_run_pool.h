@@ -8,7 +8,7 @@
 
 /* Adds r into into (both initialised; into may be fresh from altinj_run_result_init, then it
  * takes r's placement, perf figures and clock). Flags (fatal, stalled, faults_on) are OR-ed;
- * times are summed. Two pooled runs of different clocks keep into's clock_hz and convert
+ * times are summed; CPU shares keep the lowest, involuntary switches add. Two pooled runs of different clocks keep into's clock_hz and convert
  * nothing: callers pool runs of one engine and one calibration only. */
 void altinj_run_result_pool(struct altinj_run_result *into, const struct altinj_run_result *r);
 
