@@ -198,6 +198,13 @@ static json_t *repetitions_json(const struct altinj_repetitions *reps, size_t s)
                               (json_int_t)x->delivered);
         for (int m = 0; m < ALTINJ_METRIC__COUNT; m++)
             json_object_set_new(o, altinj_metric_key((enum altinj_metric)m), num(x->v[m]));
+        json_t *pcts = json_object();
+        for (int k = 0; k < ALTINJ_REP_PCTS; k++) {
+            char key[16];
+            snprintf(key, sizeof key, "%g", altinj_rep_pcts[k]);
+            json_object_set_new(pcts, key, num(x->latency_us[k]));
+        }
+        json_object_set_new(o, "latency_us_at", pcts);
         /* null where there were no threads to measure (sim) or the reading failed. */
         json_object_set_new(o, "vcpu_cpu_share",
                             x->usage_valid ? json_real(x->vcpu_cpu_share) : json_null());

@@ -15,6 +15,9 @@ static const struct {
     [ALTINJ_METRIC_WORLD_SWITCHES] = {"world_switches_per_1k", "world switches/1k"},
 };
 
+const double altinj_rep_pcts[ALTINJ_REP_PCTS] = {50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99,
+                                                   100};
+
 const char *altinj_metric_key(enum altinj_metric m)
 {
     return METRICS[m].key;
@@ -104,6 +107,12 @@ void altinj_repetitions_record(struct altinj_repetitions *r, size_t s, unsigned 
                              .poster_nivcsw = run->poster_nivcsw};
     for (int m = 0; m < ALTINJ_METRIC__COUNT; m++)
         x->v[m] = altinj_metric_of(run, (enum altinj_metric)m);
+    for (int k = 0; k < ALTINJ_REP_PCTS; k++)
+        x->latency_us[k] =
+            (double)(altinj_rep_pcts[k] >= 100
+                         ? altinj_hist_max(&run->latency_ns)
+                         : altinj_hist_value_at_percentile(&run->latency_ns, altinj_rep_pcts[k])) /
+            1000.0;
     r->seeds[rep] = seed;
 }
 

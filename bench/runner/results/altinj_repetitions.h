@@ -40,6 +40,11 @@ const char *altinj_metric_label(enum altinj_metric m);
  * (hypervisor + SVSM time), world switches per 1000 delivered. */
 double altinj_metric_of(const struct altinj_run_result *r, enum altinj_metric m);
 
+/* The latency percentiles kept per repetition, so plots can draw the spread of the whole
+ * percentile curve across repetitions (100: the maximum). */
+#define ALTINJ_REP_PCTS 10
+extern const double altinj_rep_pcts[ALTINJ_REP_PCTS];
+
 struct altinj_rep {
     unsigned rep;         /* repetition number, 0-based */
     unsigned position;    /* where in that repetition's shuffled order the strategy ran */
@@ -48,6 +53,7 @@ struct altinj_rep {
     bool exactly_once;
     uint64_t events, delivered;
     double v[ALTINJ_METRIC__COUNT];
+    double latency_us[ALTINJ_REP_PCTS]; /* at altinj_rep_pcts */
     bool usage_valid;     /* live: the threads' usage was read (altinj_thread_usage.h) */
     double vcpu_cpu_share, poster_cpu_share_min;
     uint64_t vcpu_nivcsw, poster_nivcsw;
