@@ -58,7 +58,7 @@ static const struct lat_variant variants[] = {
 /* setup, stamp, op, stamp, consume, on the first page only: returns the stamped ticks. */
 static inline uint64_t lat_one(struct bp_ctx *c, lat_path_fn path)
 {
-    bp_setup(c, c->a, c->db);
+    bp_setup(c->signal, c->a, c->db);
     const uint64_t t0 = altinj_micro_now();
     path(c, c->a, c->db);
     const uint64_t t = altinj_micro_now() - t0;

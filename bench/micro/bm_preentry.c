@@ -48,9 +48,19 @@
  *                                per 8 operations).
  *   paravisor/row               11: LOCK BTS and SETB, 2 loads, the V test (MOV, AND, JE:
  *                                taken, to the clear), AND, store, 2 for the digest.
+ *   limit/rmw/lock_or            1: LOCK OR (the MOVABS of the mask once per 8).
+ *   limit/rmw/lock_bts           3: LOCK BTS, SETB, and an XOR zeroing SETB's register.
+ *   limit/rmw/xchg               2: MOV of the value, XCHG.
+ *   limit/rmw/lock_cmpxchg       6: load, 2 MOVs, OR, LOCK CMPXCHG, JNE (not taken).
+ *   empty_loop                   the loop alone: ADD, CMP, JB per 8 operations.
  * No lock prefix in the COCONUT and hvdb-flag rows or their limits; one per operation in the
  * paravisor row and in its limit. The rows' extra instructions are their tests and the
  * digest; on the common path these loops are bound by instructions issued, so those show.
+ * Measured here (5 processes, medians, ns per op): empty_loop 0.034; svme_pair_2loads 0.51,
+ * reactive/unconditional 1.01x; svme_pair_peek 0.51, hvdb-flag 1.00x; every bare locked RMW
+ * 5.0-5.1 (LOCK OR, LOCK BTS, XCHG and the CMPXCHG loop alike: the lock is the cost, so
+ * locked_rmw_load_store, 5.0, costs what its LOCK OR costs), paravisor 1.05x of it. The /chain
+ * forms: COCONUT's 1.08x (its digest's extra ALU is on the chain), the others as above.
  *
  * Each op is measured two ways, each beside its limit measured the same way:
  *   PreEntry/<row>        throughput: 8 independent operations per loop iteration (unrolled,
@@ -71,7 +81,9 @@
  *                         limit (which returns 0) waits for that load: the CPU runs ahead on
  *                         the prediction, as on a real entry path.
  *   PreEntry/empty_loop[/chain]  the same loops around an op that does nothing: what the loop
- *                         itself costs per op (no limit).
+ *                         itself costs per op (no limit): a fortieth of the cheapest row, so
+ *                         no row here measures its loop.
+ *   PreEntry/limit/rmw/<form>  each locked RMW form alone (below), throughput only.
  *
  * Checking: `objdump -d --no-show-raw-insn
  *   build/bench/micro/CMakeFiles/altinj-micro.dir/bm_preentry.c.o` and compare pe_<name> of a

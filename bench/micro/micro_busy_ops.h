@@ -108,7 +108,7 @@ static inline void bp_free(struct bp_ctx *c)
  * The paths take the page v and its doorbell page d (bp_page, bp_db) from the caller,
  * which holds c->a and c->db in locals: read through c, every one would be reloaded after
  * each atomic store. */
-static inline void bp_setup(struct bp_ctx *c, struct altinj_vmsa *v, struct altinj_hvdb *d)
+static inline void bp_setup(bool signal, struct altinj_vmsa *v, struct altinj_hvdb *d)
 {
     /* relaxed, every one: single-threaded; the page and doorbell are this thread's alone. */
     v->rflags = ALTINJ_RFLAGS_FIXED | ALTINJ_RFLAGS_IF;
@@ -118,7 +118,7 @@ static inline void bp_setup(struct bp_ctx *c, struct altinj_vmsa *v, struct alti
                           atomic_load_explicit(&v->vintr_ctrl, memory_order_relaxed) |
                               ALTINJ_VINTR_BUSY,
                           memory_order_relaxed);
-    if (c->signal) {
+    if (signal) {
         _Atomic uint32_t *st = &d->per_vmpl[ALTINJ_HVDB_GUEST_INDEX].status;
         atomic_store_explicit(
             st, atomic_load_explicit(st, memory_order_relaxed) | ALTINJ_HVDB_STATUS_CLEAR_BUSY,

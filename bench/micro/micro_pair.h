@@ -12,7 +12,10 @@
  * setup. Per block, the net time of (2) and (3) is (2) - (1) and (3) - (1).
  * Reported:
  *   time (manual time)  mean net time of the measured op: sum of (3) - (1) over all ops
- *   "median_ns"         median over blocks of the measured op's net time per op
+ *                       (benchmarks registered wall-timed, micro_groups.h, report the wall
+ *                       time of the whole iteration instead; the counters are the same)
+ *   "mean_ns"           that mean, as a counter
+ *   "median_ns"         median over blocks of the measured op's net time per op: the figure
  *   "limit_ns"          the same for the limit
  *   "vs_limit"          median_ns / limit_ns: medians, because a block hit by an interrupt or
  *                       a preemption on this shared machine should not move the ratio
