@@ -86,6 +86,10 @@ static const char *parse_rate(const char *s, size_t n, double *out)
     const double d = strtod(buf, &end);
     if (end == buf || *end != '\0')
         return "rate must be a decimal number";
+    /* 1e-400 underflows to 0 (or a denormal): it would silently switch the fault off. Only a
+     * literal zero may do that (omit-flag=0 after all=). */
+    if (errno == ERANGE)
+        return "rate is not representable (use 0 to turn the fault off, or a rate >= 1e-300)";
     if (!(d >= 0.0 && d <= 1.0))
         return "rate must be in [0, 1]";
     *out = d + 0.0;

@@ -14,9 +14,16 @@ int altinj_cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64
         snprintf(err, errlen, "%s: '%s' is not a non-negative integer", opt, text ? text : "");
         return -1;
     }
+    /* Decimal, or hex after 0x: a leading 0 never means octal (strtoull's base 0 would read
+     * "010" as 8), the same rule as the workload grammar. */
+    const int hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+    if (hex && !isxdigit((unsigned char)text[2])) {
+        snprintf(err, errlen, "%s: '%s' is not a valid integer", opt, text);
+        return -1;
+    }
     errno = 0;
     char *end;
-    const unsigned long long v = strtoull(text, &end, 0);
+    const unsigned long long v = strtoull(hex ? text + 2 : text, &end, hex ? 16 : 10);
     if (errno == ERANGE || *end != '\0') {
         snprintf(err, errlen, "%s: '%s' is not a valid integer", opt, text);
         return -1;

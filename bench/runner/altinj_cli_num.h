@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Decimal or 0x hex, never octal ("010" is ten). */
 int altinj_cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max,
                          uint64_t *out, char *err, size_t errlen);
 int altinj_cli_parse_double(const char *opt, const char *text, double min_exclusive, double max,

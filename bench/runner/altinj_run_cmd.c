@@ -7,13 +7,13 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "altinj_atomic_file.h"
 #include "altinj_costs.h"
 #include "altinj_live.h"
 #include "altinj_noise.h"
 #include "altinj_output_hist.h"
 #include "altinj_output_json.h"
 #include "altinj_output_text.h"
+#include "altinj_outputs.h"
 #include "altinj_progress.h"
 #include "altinj_repetitions.h"
 #include "altinj_run_pool.h"
@@ -80,46 +80,64 @@ static int check_schedulable(const struct altinj_workload_spec *wl,
     return 0;
 }
 
-static int check_outputs(const struct altinj_run_opts *o, char *err, size_t errlen)
+/* Every output of the run (--json, --hist and its derived .hgrm names) against every input
+ * (the trace, a cost file) and each other, before anything runs (altinj_outputs.h). */
+static int plan_outputs(const struct altinj_run_opts *o, const struct altinj_workload_spec *wl,
+                        struct altinj_outputs *outs, int *json_i, int *hist_i, char *err,
+                        size_t errlen)
 {
-    if (o->json_path && altinj_atomic_file_check(o->json_path, err, errlen) != 0)
+    *json_i = *hist_i = -1;
+    if (o->json_path && (*json_i = altinj_outputs_add(outs, "--json", o->json_path, err,
+                                                      errlen)) < 0)
         return -1;
     if (o->hist_path) {
-        if (altinj_atomic_file_check(o->hist_path, err, errlen) != 0)
+        if (strcmp(o->hist_path, "-") == 0) {
+            snprintf(err, errlen, "--hist: '-' is not allowed (it writes one file per strategy "
+                                  "beside FILE)");
+            return -1;
+        }
+        if ((*hist_i = altinj_outputs_add(outs, "--hist", o->hist_path, err, errlen)) < 0)
             return -1;
         for (size_t i = 0; i < o->nstrategies; i++) {
             char table[PATH_MAX];
             if (altinj_output_hist_table_path(o->hist_path, o->strategies[i]->name, table,
-                                              sizeof table) != 0 ||
-                altinj_atomic_file_check(table, err, errlen) != 0) {
-                if (!err[0])
-                    snprintf(err, errlen, "--hist: path too long");
+                                              sizeof table) != 0) {
+                snprintf(err, errlen, "--hist: path too long");
                 return -1;
             }
+            /* Indices follow --hist's in the -s order. */
+            if (altinj_outputs_add(outs, "--hist (.hgrm)", table, err, errlen) < 0)
+                return -1;
         }
     }
-    return 0;
+    if (wl->file && altinj_outputs_add_input(outs, "trace:file=", wl->file, err, errlen) != 0)
+        return -1;
+    if (!altinj_costs_builtin(o->costs) &&
+        altinj_outputs_add_input(outs, "--costs", o->costs, err, errlen) != 0)
+        return -1;
+    return altinj_outputs_check(outs, err, errlen);
 }
 
-static int write_outputs(const struct altinj_run_opts *o, const struct altinj_run_meta *meta,
-                         const struct altinj_run_result *runs, size_t n,
-                         const struct altinj_repetitions *reps, char *err, size_t errlen)
+/* Writes every output, then commits them together. Returns 0, or -1 with err set (exit
+ * ALTINJ_EXIT_WRITE). */
+static int write_outputs(struct altinj_outputs *outs, int json_i, int hist_i,
+                         const struct altinj_run_meta *meta, const struct altinj_run_result *runs,
+                         size_t n, const struct altinj_repetitions *reps, char *err,
+                         size_t errlen)
 {
-    if (o->json_path) {
-        struct altinj_atomic_file af;
-        if (altinj_atomic_file_open(&af, o->json_path, err, errlen) != 0)
-            return -1;
-        if (altinj_output_json(af.f, meta, runs, n, reps) != 0) {
-            altinj_atomic_file_abort(&af);
-            snprintf(err, errlen, "cannot write %s", o->json_path);
-            return -1;
-        }
-        if (altinj_atomic_file_commit(&af, err, errlen) != 0)
-            return -1;
-    }
-    if (o->hist_path && altinj_output_hist(o->hist_path, runs, n, err, errlen) != 0)
+    if (json_i < 0 && hist_i < 0)
+        return 0;
+    if (altinj_outputs_open(outs, err, errlen) != 0)
         return -1;
-    return 0;
+    /* A failed write shows as the stream's error at commit, with the system's reason. */
+    if (json_i >= 0)
+        altinj_output_json(altinj_outputs_stream(outs, json_i), meta, runs, n, reps);
+    if (hist_i >= 0) {
+        altinj_output_hist(altinj_outputs_stream(outs, hist_i), runs, n);
+        for (size_t i = 0; i < n; i++)
+            altinj_output_hist_table(altinj_outputs_stream(outs, hist_i + 1 + (int)i), &runs[i]);
+    }
+    return altinj_outputs_commit(outs, err, errlen);
 }
 
 /* The live engine: pre-generates the arrivals every strategy replays and runs each strategy on
@@ -289,7 +307,14 @@ int altinj_run_command(int argc, char **argv)
     struct altinj_run_result *runs = NULL;
     size_t nruns = 0;
     struct altinj_repetitions reps = {0};
-    if (check_outputs(&o, err, sizeof err) != 0)
+    int json_i, hist_i;
+    struct altinj_outputs *outs = altinj_outputs_new();
+    if (!outs) {
+        snprintf(err, sizeof err, "out of memory");
+        status = 1;
+        goto out;
+    }
+    if (plan_outputs(&o, &wl, outs, &json_i, &hist_i, err, sizeof err) != 0)
         goto out;
     runs = calloc(o.nstrategies, sizeof *runs);
     if (!runs) {
@@ -331,10 +356,12 @@ int altinj_run_command(int argc, char **argv)
         status = 1;
         goto out;
     }
+    /* With --json -, standard output is the JSON's: the table goes to stderr. */
     if (!o.quiet)
-        altinj_output_text(stdout, &meta, runs, nruns, &reps);
-    if (write_outputs(&o, &meta, runs, nruns, &reps, err, sizeof err) != 0) {
-        status = 2;
+        altinj_output_text(altinj_outputs_uses_stdout(outs) ? stderr : stdout, &meta, runs,
+                           nruns, &reps);
+    if (write_outputs(outs, json_i, hist_i, &meta, runs, nruns, &reps, err, sizeof err) != 0) {
+        status = ALTINJ_EXIT_WRITE;
         goto out;
     }
     status = 0;
@@ -362,6 +389,7 @@ out:
     for (size_t i = 0; i < nruns; i++)
         altinj_run_result_free(&runs[i]);
     free(runs);
+    altinj_outputs_free(outs);
     altinj_repetitions_free(&reps);
     altinj_workload_spec_free(&wl);
     return status;
