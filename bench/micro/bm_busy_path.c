@@ -84,11 +84,12 @@
  *                               store, the EXITINTINFO store (0), the VIntrCtrl load, AND,
  *                               store, and MOVZBL, OR of the digest. One lock prefix, as the
  *                               limit.
- * Measured here (5 processes, medians): svme_pair_copy_clear 0.53 ns, reactive 2.8x (its
- * failed VMRUN is a call and an acquire load), unconditional 1.38x (its tests and out-of-line
- * busy path, ~23 instructions against 11), hvdb-flag 1.18x (the peek and the call around the
- * same locked op), paravisor 0.98x (LOCK BTS against LOCK OR: the locked op is ~5.5 ns of the
- * ~5.6 and the rest hides behind it; within 2 %, not a broken limit).
+ * Measured here (5 processes x 3 repetitions, medians): svme_pair_copy_clear 0.56 ns;
+ * reactive 2.2x (its failed VMRUN: a call and an acquire load), unconditional 1.26x (its tests
+ * and out-of-line busy path, ~23 instructions against 11), hvdb-flag 1.04x and paravisor
+ * 1.04x of ~5.5-6 ns (the locked op is nearly all of it; the rest hides behind it). The same
+ * source built with a different layout gave paravisor 0.98x and hvdb-flag 1.18x: a few
+ * percent here is code placement, which is why the report shows the spread.
  */
 #include <stdlib.h>
 
