@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "altinj_atomic_file.h"
+#include "altinj_merge_check.h"
+#include "altinj_outputs.h"
+#include "altinj_path_short.h"
 #include "altinj_merge_cross.h"
 #include "altinj_repetitions.h"
 #include "altinj_merge_json.h"
@@ -177,9 +179,14 @@ void altinj_merge_usage(FILE *f)
           "                      samples, stat, limit_from (see the table's header comments)\n"
           "  -h, --help          this text\n"
           "\n"
-          "Exit status: 0 written; 1 writing failed part-way (disk full...); 2 bad usage, an\n"
-          "output that cannot be created, or a bad input file (missing, not JSON, or a field\n"
-          "missing: one line names the file). A file with a \"model\" object (written with the\n"
+          "Exit status: 0 written; 1 out of memory; 2 bad usage (a flag twice, OUT.tsv missing or\n"
+          "ending in .json or holding JSON, an output that is an input or another output, or\n"
+          "that cannot be created: the output rule of altinj-bench run --help), or a bad input\n"
+          "(missing, not JSON, the same file twice, a field missing, a count negative or not an\n"
+          "integer, delivered or lost above events, an unknown strategy, exactly_once true\n"
+          "beside a loss, a duplicate, fatal or stalled: one line names the file and the\n"
+          "field); 3 an output could not be written (disk full...: the file and the system's\n"
+          "reason; no output changed). A file with a \"model\" object (written with the\n"
           "premises) must have every field of the last eight columns; older files need none.\n"
           "Nothing is written unless every input is good.\n",
           f);
@@ -357,8 +364,16 @@ static int check_point(struct point *p, char *err, size_t errlen)
         }
         if (i == 0)
             p->vcpus = altinj_mj_num_opt(run, "vcpus");
-        if (r.failed)
+        if (r.failed || altinj_merge_check_run(p->file, w, run, err, errlen) != 0)
             return -1;
+        /* Two rows of one strategy in one point would be indistinguishable in the table. */
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(json_string_value(json_object_get(json_array_get(runs, j), "strategy")),
+                       json_string_value(json_object_get(run, "strategy"))) == 0) {
+                snprintf(err, errlen, "%s: %s.strategy: '%s' also in runs[%zu]", p->file, w,
+                         json_string_value(json_object_get(run, "strategy")), j);
+                return -1;
+            }
     }
     if (isnan(p->vcpus))
         p->vcpus = 1;
@@ -695,8 +710,9 @@ static int point_significant(void *vctx, const char *point, const char *a, const
     return -1;
 }
 
-static int write_crossovers(const char *path, const struct point *pts, size_t n, size_t nrows,
-                            char *err, size_t errlen)
+/* Returns 0, or -1 (out of memory: err set; a write error shows in ferror(f)). */
+static int write_crossovers(FILE *f, const struct point *pts, size_t n, size_t nrows, char *err,
+                            size_t errlen)
 {
     struct altinj_cross_sample *s = calloc(nrows ? nrows : 1, sizeof *s);
     char(*group)[1400] = calloc(n ? n : 1, sizeof *group);
@@ -736,18 +752,10 @@ static int write_crossovers(const char *path, const struct point *pts, size_t n,
             };
         }
     }
-    struct altinj_atomic_file af;
-    if (altinj_atomic_file_open(&af, path, err, errlen) != 0) {
-        rc = -2;
-        goto out;
-    }
     struct points_ctx ctx = { pts, n };
-    if (altinj_cross_write(af.f, s, m, point_significant, &ctx) < 0) {
-        altinj_atomic_file_abort(&af);
-        snprintf(err, errlen, "cannot write %s", path);
-        goto out;
-    }
-    rc = altinj_atomic_file_commit(&af, err, errlen);
+    rc = altinj_cross_write(f, s, m, point_significant, &ctx) < 0 && !ferror(f) ? -1 : 0;
+    if (rc != 0)
+        snprintf(err, errlen, "out of memory");
 out:
     free(s);
     free(group);
@@ -757,13 +765,8 @@ out:
 }
 
 /* Every point's comparisons[] (run --repeat), one row each, keyed like the sweep table. */
-static int write_comparisons(const char *path, const struct point *pts, size_t n, char *err,
-                             size_t errlen)
+static void write_comparisons(FILE *f, const struct point *pts, size_t n)
 {
-    struct altinj_atomic_file af;
-    if (altinj_atomic_file_open(&af, path, err, errlen) != 0)
-        return -2;
-    FILE *f = af.f;
     fputs("# altinj-bench merge --comparisons: every pair of strategies per point and metric,\n"
           "# from the point's repetitions (run --repeat): Mann-Whitney U (exact without ties\n"
           "# for small samples, as scipy's mannwhitneyu(auto)), Holm-corrected across the\n"
@@ -811,12 +814,31 @@ static int write_comparisons(const char *path, const struct point *pts, size_t n
             fputc('\n', f);
         }
     }
-    if (ferror(f)) {
-        altinj_atomic_file_abort(&af);
-        snprintf(err, errlen, "cannot write %s", path);
+}
+
+/* OUT, --crossovers and --comparisons against the inputs and each other (altinj_outputs.h),
+ * and the inputs against each other: 0, or -1 with err set (exit 2). */
+static int plan_outputs(struct altinj_outputs *outs, const char *out, const char *cross,
+                        const char *cmps, char **files, size_t n, char *err, size_t errlen)
+{
+    char s1[ALTINJ_PATH_SHORT_MAX + 1], s2[ALTINJ_PATH_SHORT_MAX + 1];
+    if (altinj_merge_check_out(out, err, errlen) != 0 ||
+        altinj_outputs_add(outs, "OUT.tsv", out, err, errlen) < 0 ||
+        (cross && altinj_outputs_add(outs, "--crossovers", cross, err, errlen) < 0) ||
+        (cmps && altinj_outputs_add(outs, "--comparisons", cmps, err, errlen) < 0))
         return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (altinj_outputs_add_input(outs, "IN.json", files[i], err, errlen) != 0)
+            return -1;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(files[i], files[j]) == 0 || altinj_merge_same_file(files[i], files[j])) {
+                snprintf(err, errlen, "%s and %s are the same input (each point once)",
+                         altinj_path_short(files[j], s1, sizeof s1),
+                         altinj_path_short(files[i], s2, sizeof s2));
+                return -1;
+            }
     }
-    return altinj_atomic_file_commit(&af, err, errlen);
+    return altinj_outputs_check(outs, err, errlen);
 }
 
 static int merge_sweep(const char *out, const char *cross, const char *cmps, char **files,
@@ -824,12 +846,16 @@ static int merge_sweep(const char *out, const char *cross, const char *cmps, cha
 {
     struct point *pts = calloc(n, sizeof *pts);
     struct lines meta = { 0 };
+    struct altinj_outputs *outs = altinj_outputs_new();
     int status = 2;
     size_t loaded = 0, nrows = 0;
-    if (!pts) {
+    if (!pts || !outs) {
         snprintf(err, errlen, "out of memory");
-        return 1;
+        status = 1;
+        goto out;
     }
+    if (plan_outputs(outs, out, cross, cmps, files, n, err, errlen) != 0)
+        goto out;
     for (; loaded < n; loaded++) {
         pts[loaded].file = files[loaded];
         if (altinj_mj_load(files[loaded], &pts[loaded].doc, err, errlen) != 0)
@@ -846,37 +872,27 @@ static int merge_sweep(const char *out, const char *cross, const char *cmps, cha
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    struct altinj_atomic_file af;
-    if (altinj_atomic_file_open(&af, out, err, errlen) != 0) {
-        status = 2; /* an unwritable OUT is bad usage, as for `run --json` */
+    status = ALTINJ_EXIT_WRITE;
+    if (altinj_outputs_open(outs, err, errlen) != 0)
+        goto out;
+    /* A write error shows at commit, with the system's reason; all files or none. */
+    int i = 0;
+    write_sweep(altinj_outputs_stream(outs, i++), pts, n, nrows, &meta);
+    if (cross && write_crossovers(altinj_outputs_stream(outs, i++), pts, n, nrows, err,
+                                  errlen) != 0) {
+        status = 1;
         goto out;
     }
-    if (write_sweep(af.f, pts, n, nrows, &meta) != 0) {
-        altinj_atomic_file_abort(&af);
-        snprintf(err, errlen, "cannot write %s", out);
+    if (cmps)
+        write_comparisons(altinj_outputs_stream(outs, i++), pts, n);
+    if (altinj_outputs_commit(outs, err, errlen) != 0)
         goto out;
-    }
-    if (altinj_atomic_file_commit(&af, err, errlen) != 0)
-        goto out;
-    if (cross) {
-        const int rc = write_crossovers(cross, pts, n, nrows, err, errlen);
-        if (rc != 0) {
-            status = rc == -2 ? 2 : 1;
-            goto out;
-        }
-    }
-    if (cmps) {
-        const int rc = write_comparisons(cmps, pts, n, err, errlen);
-        if (rc != 0) {
-            status = rc == -2 ? 2 : 1;
-            goto out;
-        }
-    }
     status = 0;
 out:
     for (size_t i = 0; i < loaded; i++)
         json_decref(pts[i].doc);
     free(pts);
+    altinj_outputs_free(outs);
     lines_free(&meta);
     return status;
 }
@@ -884,12 +900,16 @@ out:
 static int merge_micro(const char *out, char **files, size_t n, char *err, size_t errlen)
 {
     json_t **docs = calloc(n, sizeof *docs);
+    struct altinj_outputs *outs = altinj_outputs_new();
     int status = 2;
     size_t loaded = 0;
-    if (!docs) {
+    if (!docs || !outs) {
         snprintf(err, errlen, "out of memory");
-        return 1;
+        status = 1;
+        goto out;
     }
+    if (plan_outputs(outs, out, NULL, NULL, files, n, err, errlen) != 0)
+        goto out;
     for (; loaded < n; loaded++)
         if (altinj_mj_load(files[loaded], &docs[loaded], err, errlen) != 0)
             goto out;
@@ -904,25 +924,20 @@ static int merge_micro(const char *out, char **files, size_t n, char *err, size_
     fclose(sink);
     if (bad)
         goto out;
-    status = 1;
-    struct altinj_atomic_file af;
-    if (altinj_atomic_file_open(&af, out, err, errlen) != 0) {
-        status = 2;
+    status = ALTINJ_EXIT_WRITE;
+    if (altinj_outputs_open(outs, err, errlen) != 0)
         goto out;
-    }
-    if (altinj_merge_micro(af.f, docs, (const char *const *)files, n, err, errlen) != 0 ||
-        ferror(af.f)) {
-        altinj_atomic_file_abort(&af);
-        snprintf(err, errlen, "cannot write %s", out);
-        goto out;
-    }
-    if (altinj_atomic_file_commit(&af, err, errlen) != 0)
+    /* Validated above: a failure now is the stream's, reported at commit. */
+    altinj_merge_micro(altinj_outputs_stream(outs, 0), docs, (const char *const *)files, n, err,
+                       errlen);
+    if (altinj_outputs_commit(outs, err, errlen) != 0)
         goto out;
     status = 0;
 out:
     for (size_t i = 0; i < loaded; i++)
         json_decref(docs[i]);
     free(docs);
+    altinj_outputs_free(outs);
     return status;
 }
 
@@ -945,13 +960,18 @@ int altinj_merge_command(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_CROSS:
-            cross = optarg;
+        case OPT_CMP: {
+            const char **slot = c == OPT_CROSS ? &cross : &cmps;
+            if (*slot) {
+                snprintf(err, sizeof err, "%s given twice (it names one file)",
+                         c == OPT_CROSS ? "--crossovers" : "--comparisons");
+                return fail(2, err);
+            }
+            *slot = optarg;
             break;
+        }
         case OPT_MICRO:
             micro = true;
-            break;
-        case OPT_CMP:
-            cmps = optarg;
             break;
         case 'h':
             altinj_merge_usage(stdout);
