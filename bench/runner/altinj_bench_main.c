@@ -5,6 +5,7 @@
 #include "altinj_compare_cmd.h"
 #include "altinj_merge_cmd.h"
 #include "altinj_run_cmd.h"
+#include "altinj_trace_stats_cmd.h"
 
 #ifndef ALTINJ_VERSION
 #define ALTINJ_VERSION "unknown"
@@ -47,6 +48,8 @@ int main(int argc, char **argv)
         return altinj_merge_command(argc - 1, argv + 1);
     if (strcmp(argv[1], "compare") == 0)
         return altinj_compare_command(argc - 1, argv + 1);
+    if (strcmp(argv[1], "trace-stats") == 0)
+        return altinj_trace_stats_command(argc - 1, argv + 1);
     fprintf(stderr, "altinj-bench: unknown command '%s' (see altinj-bench --help)\n", argv[1]);
     return 2;
 }
