@@ -78,7 +78,8 @@ void altinj_run_usage(FILE *f)
         "                         HdrHistogram percentile table per strategy to\n"
         "                         FILE.<strategy>.hgrm\n"
         "      --drain SEC        after the last arrival, wait at most SEC for deliveries\n"
-        "                         (default 10); a run never lasts longer than its arrival span\n"
+        "                         (default 10, at least 0.1); a run never lasts longer than\n"
+        "                         its arrival span\n"
         "                         plus about 1.1 x SEC, whatever a row does\n"
         "      --noise-probe SEC  live: before each repetition, probe every CPU for SEC with a\n"
         "                         spinning thread that records gaps over 10 us (default 0.1;\n"
@@ -224,10 +225,25 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
     bool have_strategy = false, have_duration = false, have_events = false;
     bool have_explore = false;
     const char *route = NULL;
+    /* A single-valued option given twice would silently keep the last value: refuse it
+     * (-q and -h may repeat; they set a flag). */
+    bool seen[OPT_NOISE + 1] = {false};
     optind = 1;
     opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":s:w:d:n:c:qh", longopts, NULL)) != -1) {
+    int c, li = -1;
+    while ((c = getopt_long(argc, argv, ":s:w:d:n:c:qh", longopts, &li)) != -1) {
+        if (c > 0 && c <= OPT_NOISE && c != 'q' && c != 'h' && c != ':' && c != '?') {
+            if (seen[c]) {
+                const char *name = NULL;
+                for (size_t k = 0; longopts[k].name; k++)
+                    if (longopts[k].val == c)
+                        name = longopts[k].name;
+                snprintf(err, errlen, "--%s given twice (it takes one value)", name ? name : "?");
+                return ALTINJ_CLI_ERROR;
+            }
+            seen[c] = true;
+        }
+        li = -1;
         switch (c) {
         case 's':
             if (altinj_run_parse_strategies(optarg, o, err, errlen) != 0)
@@ -282,6 +298,12 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
             if (altinj_cli_parse_double("--drain", optarg, 0.0, 3600.0, &o->drain_timeout_s, err,
                                         errlen) != 0)
                 return ALTINJ_CLI_ERROR;
+            if (o->drain_timeout_s < ALTINJ_RUN_MIN_DRAIN_S) {
+                snprintf(err, errlen, "--drain: %s is below the minimum of %g s (a shorter wait "
+                         "reports events still in flight as lost)", optarg,
+                         ALTINJ_RUN_MIN_DRAIN_S);
+                return ALTINJ_CLI_ERROR;
+            }
             break;
         case OPT_MODE:
             if (strcmp(optarg, "live") == 0) {

@@ -19,6 +19,9 @@
 /* A live run pre-generates its arrivals (24 bytes each) so every strategy replays the same
  * sequence: this bound keeps that under 1.2 GB. */
 #define ALTINJ_RUN_MAX_EVENTS 50000000u
+/* --drain below this reports as lost what is only still in flight (a VMPL0 round trip under
+ * the snp profile is microseconds; a loaded VM's scheduler can hold a thread for tens of ms). */
+#define ALTINJ_RUN_MIN_DRAIN_S 0.1
 
 /* --mode: live runs on real threads (one vCPU, altinj_live.h); sim simulates --vcpus vCPUs in
  * virtual time (altinj_sim.h). */

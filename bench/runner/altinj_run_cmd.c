@@ -15,6 +15,7 @@
 #include "altinj_output_text.h"
 #include "altinj_outputs.h"
 #include "altinj_progress.h"
+#include "altinj_rate_bounds.h"
 #include "altinj_repetitions.h"
 #include "altinj_run_pool.h"
 #include "altinj_run_cli.h"
@@ -57,27 +58,6 @@ void altinj_run_meta_machine(struct altinj_run_meta *meta)
         }
     }
     fclose(f);
-}
-
-/* An arrival stream the clock cannot resolve would turn into a burst of simultaneous posts:
- * refuse a mean per-source gap below the cost of one clock read. */
-static int check_schedulable(const struct altinj_workload_spec *wl,
-                             const struct altinj_tsc_clock *clock, char *err, size_t errlen)
-{
-    if (wl->kind == ALTINJ_WL_TRACE)
-        return 0;
-    double per_source = wl->rate / (double)altinj_workload_sources(wl);
-    if (wl->kind == ALTINJ_WL_TIMER)
-        per_source = wl->rate;
-    const double gap_cycles = (double)clock->hz / per_source;
-    if (gap_cycles < (double)(clock->read_overhead_cycles ? clock->read_overhead_cycles : 1)) {
-        snprintf(err, errlen,
-                 "rate %.6g/s is above what the clock can schedule: %.2f cycles between "
-                 "arrivals, one clock read costs %llu",
-                 wl->rate, gap_cycles, (unsigned long long)clock->read_overhead_cycles);
-        return -1;
-    }
-    return 0;
 }
 
 /* Every output of the run (--json, --hist and its derived .hgrm names) against every input
@@ -150,8 +130,6 @@ static int run_live(const struct altinj_run_opts *o, const struct altinj_tsc_clo
                     struct altinj_run_result *runs, size_t *nruns, char *err, size_t errlen)
 {
     const struct altinj_tsc_clock clock = *clock_in;
-    if (check_schedulable(wl, &clock, err, errlen) != 0)
-        return 2;
 
     /* Every strategy replays this one sequence. One more than the cap is asked for so that
      * "too many" can be told apart from "exactly the cap". */
@@ -335,6 +313,14 @@ int altinj_run_command(int argc, char **argv)
     struct altinj_tsc_clock clock;
     if (o.mode == ALTINJ_RUN_MODE_LIVE && altinj_tsc_calibrate(&clock, err, sizeof err) != 0) {
         status = 1;
+        goto out;
+    }
+    /* Before a single arrival is generated: a rate the clock cannot schedule, or one whose
+     * arrivals would not fit the pre-generated sequence, is bad input. */
+    if (o.mode == ALTINJ_RUN_MODE_LIVE &&
+        altinj_rate_check(&wl, o.duration_s, o.events != 0, ALTINJ_RUN_MAX_EVENTS, clock.hz,
+                          altinj_rate_clock_read_cycles(), err, sizeof err) != 0) {
+        status = 2;
         goto out;
     }
     for (size_t i = 0; i < o.nstrategies; i++) {

@@ -1,11 +1,13 @@
 #include "altinj_compare_cmd.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "altinj_atomic_file.h"
+#include "altinj_outputs.h"
 #include "altinj_compare_inputs.h"
 #include "altinj_compare_load.h"
 #include "altinj_compare_match.h"
@@ -80,11 +82,12 @@ void altinj_compare_usage(FILE *f)
           "p-values were corrected over, the disturbed repetitions left out, and what was on\n"
           "one side only.\n"
           "\n"
-          "Exit status: 0 compared (whatever the verdicts); 1 out of memory or writing failed\n"
-          "part-way; 2 bad usage, a bad input (missing, not JSON, not an altinj-bench result, a\n"
+          "Exit status: 0 compared (whatever the verdicts); 1 out of memory; 3 an output could\n"
+          "not be written (the file and the system's reason; the JSON file left as it was);\n"
+          "2 bad usage (a flag twice, a bad input (missing, not JSON, not an altinj-bench result, a\n"
           "run without a strategy, a repetition with a non-numeric value: one line names the\n"
           "file and the field), inputs that differ without --force, a file compared with a\n"
-          "folder, or an OUT that is an input or cannot be written.\n",
+          "folder, or an OUT that is an input or cannot be written).\n",
           f);
 }
 
@@ -236,25 +239,27 @@ static int write_outputs(const struct compare *c, const char *json, char *err, s
         fprintf(stderr, "altinj-bench compare: warning: %s\n", c->warnings[i]);
     const bool json_stdout = json && strcmp(json, "-") == 0;
     if (!json_stdout && (altinj_cmp_write_text(stdout, &r) != 0 || fflush(stdout) != 0)) {
-        snprintf(err, errlen, "cannot write the report to stdout");
-        return 1;
+        snprintf(err, errlen, "cannot write the report to stdout: %s", strerror(errno ? errno : EIO));
+        return ALTINJ_EXIT_WRITE;
     }
     if (json_stdout) {
         if (altinj_cmp_write_json(stdout, &r) != 0 || fflush(stdout) != 0) {
-            snprintf(err, errlen, "cannot write the JSON to stdout");
-            return 1;
+            snprintf(err, errlen, "cannot write the JSON to stdout: %s",
+                     strerror(errno ? errno : EIO));
+            return ALTINJ_EXIT_WRITE;
         }
     } else if (json) {
         struct altinj_atomic_file af;
         if (altinj_atomic_file_open(&af, json, err, errlen) != 0)
-            return 2;
+            return ALTINJ_EXIT_WRITE;
         if (altinj_cmp_write_json(af.f, &r) != 0) {
+            const int e = errno;
             altinj_atomic_file_abort(&af);
-            snprintf(err, errlen, "cannot write %s", json);
-            return 1;
+            snprintf(err, errlen, "cannot write %s: %s", json, strerror(e ? e : EIO));
+            return ALTINJ_EXIT_WRITE;
         }
         if (altinj_atomic_file_commit(&af, err, errlen) != 0)
-            return 1;
+            return ALTINJ_EXIT_WRITE;
     }
     return 0;
 }
@@ -328,6 +333,8 @@ int altinj_compare_command(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_JSON:
+            if (json)
+                return fail(2, "--json given twice (it names one file)");
             json = optarg;
             break;
         case OPT_METRICS:
