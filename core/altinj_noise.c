@@ -129,10 +129,22 @@ int altinj_noise_steal_read(FILE *f, const cpu_set_t *cpus, uint64_t *ticks)
             continue;
         const int at = (int)(rest - line);
         uint64_t v[8];
-        if (sscanf(line + at, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
-                              " %" SCNu64 " %" SCNu64 " %" SCNu64,
-                   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
-            return -1;
+        /* strtoull per field, not sscanf: a field that is not a number must fail the parse,
+         * and sscanf's %u conversions cannot report that (cert-err34-c). */
+        const char *q = line + at;
+        for (int k = 0; k < 8; k++) {
+            while (*q == ' ')
+                q++;
+            if (!isdigit((unsigned char)*q))
+                return -1; /* strtoull would take a sign and wrap a negative number */
+            char *end;
+            errno = 0;
+            const unsigned long long x = strtoull(q, &end, 10);
+            if (end == q || errno != 0 || (*end != ' ' && *end != '\n' && *end != '\0'))
+                return -1;
+            v[k] = (uint64_t)x;
+            q = end;
+        }
         total += v[7];
         seen++;
     }

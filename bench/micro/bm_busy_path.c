@@ -101,8 +101,11 @@
 
 /* Runs s for k = 0..BP_PAGES-1, unrolled: left to itself GCC keeps a loop per group, whose
  * counter, compare and branch were a third of a COCONUT repair's instructions. */
+/* NOLINTBEGIN(bugprone-macro-parentheses): k is the name the loop declares and s a statement;
+ * neither can be parenthesised. */
 #define BP_EACH(k, s)                                                                          \
     _Pragma("GCC unroll 8") for (unsigned k = 0; k < BP_PAGES; k++) s
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /* a and d become values the compiler cannot see through. Without it GCC hoists the 24 field
  * addresses of the 8 pages out of the loop, spills them (the setup's calls clobber the

@@ -366,15 +366,16 @@ int altinj_trace_stats_command(int argc, char **argv)
                 rc = fail(1, "cannot write the JSON to stdout");
         } else {
             struct altinj_atomic_file af;
-            if (altinj_atomic_file_open(&af, json, err, sizeof(err)) != 0) {
-                rc = fail(1, err);
-            } else if (json_dumpf(root, af.f, flags) != 0 || fputc('\n', af.f) == EOF) {
+            bool written = altinj_atomic_file_open(&af, json, err, sizeof(err)) == 0;
+            if (written && (json_dumpf(root, af.f, flags) != 0 || fputc('\n', af.f) == EOF)) {
                 altinj_atomic_file_abort(&af);
                 snprintf(err, sizeof(err), "cannot write %s", json);
-                rc = fail(1, err);
-            } else if (altinj_atomic_file_commit(&af, err, sizeof(err)) != 0) {
-                rc = fail(1, err);
+                written = false;
+            } else if (written) {
+                written = altinj_atomic_file_commit(&af, err, sizeof(err)) == 0;
             }
+            if (!written)
+                rc = fail(1, err);
         }
         json_decref(root);
     }
