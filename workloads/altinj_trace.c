@@ -13,9 +13,17 @@
  * Kept: irq_vectors:*_entry (vector from vector=) and irq:irq_handler_entry (vector from irq=,
  * by the rule in map_irq). Skipped: *_exit, softirq_*, the vector_* allocation events and
  * anything outside the irq and irq_vectors systems, which are not interrupt deliveries.
- * Blank lines and lines starting with '#' (perf's header) are skipped. Anything else that does
- * not parse is an error naming the file, the line and the problem, as is a timestamp that goes
- * backwards on one CPU (perf sorts by time, so that means a damaged or hand-edited file).
+ * Blank lines and lines starting with '#' (perf's header) are skipped, and so are the
+ * call-chain lines `perf record -g` adds below each event (indented, first token a hex
+ * address). Anything else that does not parse is an error naming the file, the line and the
+ * problem, as is a timestamp that goes backwards on one CPU (perf sorts by time, so that means
+ * a damaged or hand-edited file).
+ *
+ * Bytes and line ends (the rules tests/test_bad_inputs.sh checks): a UTF-8 byte order mark at
+ * the very start is skipped; LF and CRLF line ends are accepted; a CR not followed by LF
+ * (old Mac line ends) is an error, as is a NUL or other control byte anywhere, a line longer
+ * than ALTINJ_TRACE_MAX_LINE bytes (so a file like /dev/zero is refused at once, never read
+ * into memory), garbage after a number (vector=236x) and a timestamp at or above 2^63 ns.
  */
 #include "altinj_wl_internal.h"
 
@@ -35,6 +43,9 @@
 
 /* Timestamps are kept in integer ns; 2^63 ns is ~292 years of uptime. */
 #define MAX_SECONDS (INT64_MAX / 1000000000)
+
+/* perf script lines are under 300 bytes even with long comm names and -F extras. */
+#define ALTINJ_TRACE_MAX_LINE 4096
 
 struct line {
     unsigned cpu;
@@ -66,6 +77,9 @@ static const char *skip_space(const char *p)
     return p;
 }
 
+/* Set by parse_timestamp when the seconds overflow (the message says so precisely). */
+static _Thread_local bool ts_overflow;
+
 /* "S.F:" with 1..9 fraction digits, to integer ns. */
 static bool parse_timestamp(const char *tok, size_t len, uint64_t *t_ns)
 {
@@ -78,8 +92,10 @@ static bool parse_timestamp(const char *tok, size_t len, uint64_t *t_ns)
         return false;
     while (i < len && isdigit((unsigned char)tok[i])) {
         sec = sec * 10 + (uint64_t)(tok[i++] - '0');
-        if (sec > (uint64_t)MAX_SECONDS)
+        if (sec > (uint64_t)MAX_SECONDS) {
+            ts_overflow = true;
             return false;
+        }
     }
     if (tok[i++] != '.')
         return false;
@@ -159,6 +175,7 @@ static int parse_line(const char *line, struct line *out, char *why, size_t whyl
     size_t tslen = 0;
     unsigned long cpu = 0;
     bool have_cpu_field = false;
+    ts_overflow = false;
     for (const char *b = strchr(line, '['); b != NULL; b = strchr(b + 1, '[')) {
         unsigned long c;
         const char *q = parse_cpu_field(line, b, &c);
@@ -185,8 +202,10 @@ static int parse_line(const char *line, struct line *out, char *why, size_t whyl
         return -1;
     }
     if (after_cpu == NULL) {
-        snprintf(why, whylen, "bad timestamp '%.*s' (expected seconds.fraction:)",
-                 (int)(tslen > 40 ? 40 : tslen), ts);
+        snprintf(why, whylen, "%s '%.*s' (expected seconds.fraction:%s)",
+                 ts_overflow ? "timestamp too large" : "bad timestamp",
+                 (int)(tslen > 40 ? 40 : tslen), ts,
+                 ts_overflow ? " below 2^63 ns, about 292 years" : "");
         return -1;
     }
     if (cpu > ALTINJ_WL_MAX_CPU) {
@@ -291,16 +310,78 @@ static void fmt_time(char *buf, size_t len, uint64_t t)
     snprintf(buf, len, "%" PRIu64 ".%09" PRIu64, t / 1000000000u, t % 1000000000u);
 }
 
+/* One line into buf (without its end), at most ALTINJ_TRACE_MAX_LINE bytes: returns its length,
+ * -1 at the end of the file, or -2 with why set (a NUL, a lone CR, a line too long). */
+static long read_line(FILE *f, char *buf, char *why, size_t whylen)
+{
+    size_t n = 0;
+    int c;
+    while ((c = getc(f)) != EOF) {
+        if (c == '\n')
+            break;
+        if (c == '\r') {
+            const int d = getc(f);
+            if (d == '\n' || d == EOF)
+                break; /* CRLF, or a CR ending the file */
+            snprintf(why, whylen, "CR without LF at column %zu: old Mac line ends are not "
+                     "supported (convert with tr '\\r' '\\n')", n + 1);
+            return -2;
+        }
+        if (c == '\0') {
+            snprintf(why, whylen, "NUL byte at column %zu: not perf script text", n + 1);
+            return -2;
+        }
+        if (n == ALTINJ_TRACE_MAX_LINE) {
+            snprintf(why, whylen, "line longer than %u bytes: not perf script text",
+                     ALTINJ_TRACE_MAX_LINE);
+            return -2;
+        }
+        buf[n++] = (char)c;
+    }
+    if (c == EOF && n == 0)
+        return -1;
+    buf[n] = '\0';
+    return (long)n;
+}
+
+/* A `perf record -g` call-chain frame: indented, first token a hex address. */
+static bool callchain_line(const char *line)
+{
+    if (!isspace((unsigned char)line[0]))
+        return false;
+    const char *p = skip_space(line);
+    const size_t n = token_len(p);
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isxdigit((unsigned char)p[i]))
+            return false;
+    return true;
+}
+
 /* Reads every line into acc. Returns 0 or -1 with err set. */
 static int read_lines(FILE *f, const char *path, const uint64_t *mask, struct cpu_acc *acc,
                       char *err, size_t errlen)
 {
-    char *buf = NULL;
-    size_t bufcap = 0, lineno = 0;
+    char *buf = malloc(ALTINJ_TRACE_MAX_LINE + 1);
+    size_t lineno = 0;
     int rc = 0;
     char why[160];
-    while (getline(&buf, &bufcap, f) >= 0) {
+    if (buf == NULL) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    long len;
+    while ((len = read_line(f, buf, why, sizeof why)) != -1) {
         lineno++;
+        if (len == -2) {
+            snprintf(err, errlen, "%s:%zu: %s", path, lineno, why);
+            rc = -1;
+            break;
+        }
+        /* A UTF-8 byte order mark, as some editors save text: not part of the first line. */
+        if (lineno == 1 && len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+            memmove(buf, buf + 3, (size_t)len - 2);
         /* Binary input: say so once, rather than echo control bytes into a message. */
         const char *ctl = buf;
         while (*ctl != '\0' && (*ctl == '\t' || *ctl == '\n' || *ctl == '\r' ||
@@ -313,7 +394,7 @@ static int read_lines(FILE *f, const char *path, const uint64_t *mask, struct cp
             break;
         }
         const char *p = skip_space(buf);
-        if (*p == '\0' || *p == '#')
+        if (*p == '\0' || *p == '#' || callchain_line(buf))
             continue;
         struct line ln = {0}; /* -O1 sanitizer builds cannot prove parse_line fills it */
         if (parse_line(buf, &ln, why, sizeof(why)) != 0) {

@@ -31,3 +31,59 @@ bool altinj_wl_trace_next(struct altinj_arrivals *g, uint64_t *t_ns, uint8_t *ve
     *vector = c->vector[i];
     return true;
 }
+
+/* The time of event i of cpu c in repetition rep, as altinj_wl_trace_next computes it. */
+static uint64_t replay_time(const struct altinj_workload_spec *s, const struct altinj_trace_cpu *c,
+                            size_t i, unsigned rep)
+{
+    const uint64_t shift = (uint64_t)rep * s->trace->period_ns;
+    if (s->speed == 1.0)
+        return c->t_ns[i] + shift;
+    return (uint64_t)(((double)c->t_ns[i] + (double)shift) / s->speed);
+}
+
+uint64_t altinj_workload_trace_events(const struct altinj_workload_spec *spec)
+{
+    if (spec->kind != ALTINJ_WL_TRACE || !spec->trace)
+        return 0;
+    return (uint64_t)spec->trace->total * spec->loop;
+}
+
+uint64_t altinj_workload_trace_end_ns(const struct altinj_workload_spec *spec)
+{
+    if (spec->kind != ALTINJ_WL_TRACE || !spec->trace)
+        return 0;
+    uint64_t end = 0;
+    for (unsigned k = 0; k < spec->trace->ncpus; k++) {
+        const struct altinj_trace_cpu *c = &spec->trace->cpu[k];
+        const uint64_t t = replay_time(spec, c, c->n - 1, spec->loop - 1);
+        end = t > end ? t : end;
+    }
+    return end;
+}
+
+uint64_t altinj_workload_trace_events_before(const struct altinj_workload_spec *spec,
+                                             uint64_t until_ns)
+{
+    if (spec->kind != ALTINJ_WL_TRACE || !spec->trace)
+        return 0;
+    uint64_t n = 0;
+    for (unsigned k = 0; k < spec->trace->ncpus; k++) {
+        const struct altinj_trace_cpu *c = &spec->trace->cpu[k];
+        for (unsigned rep = 0; rep < spec->loop; rep++) {
+            if (replay_time(spec, c, 0, rep) >= until_ns)
+                break;
+            /* Times are non-decreasing within a repetition: the first at or past until. */
+            size_t lo = 0, hi = c->n;
+            while (lo < hi) {
+                const size_t mid = lo + (hi - lo) / 2;
+                if (replay_time(spec, c, mid, rep) < until_ns)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            n += lo;
+        }
+    }
+    return n;
+}

@@ -134,6 +134,14 @@ unsigned altinj_workload_sources(const struct altinj_workload_spec *spec);
 /* For a trace spec, the perf CPU number that source replays; -1 otherwise or out of range. */
 int altinj_workload_source_cpu(const struct altinj_workload_spec *spec, unsigned source);
 
+/* For a trace spec: the replay's arrivals in full (every kept event, loop= times) and the time
+ * of its last one in ns (loop= and speed= applied). 0 for other kinds. */
+uint64_t altinj_workload_trace_events(const struct altinj_workload_spec *spec);
+uint64_t altinj_workload_trace_end_ns(const struct altinj_workload_spec *spec);
+/* For a trace spec: how many of its arrivals come before until_ns (what a --duration keeps). */
+uint64_t altinj_workload_trace_events_before(const struct altinj_workload_spec *spec,
+                                             uint64_t until_ns);
+
 /* The seed generators actually use: the spec's seed= when given, else run_seed. */
 uint64_t altinj_workload_seed(const struct altinj_workload_spec *spec, uint64_t run_seed);
 

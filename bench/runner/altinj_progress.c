@@ -16,6 +16,7 @@ void altinj_progress_begin(struct altinj_progress *p, const char *label, double 
 {
     p->enabled = !quiet && expected_s >= 2.0 && isatty(STDERR_FILENO);
     p->label = label;
+    p->unit = "delivered";
     p->started = now_s();
 }
 
@@ -24,9 +25,9 @@ void altinj_progress_update(void *ctx, uint64_t done, uint64_t total)
     struct altinj_progress *p = ctx;
     if (!p->enabled || total == 0)
         return;
-    fprintf(stderr, "\r  %-14s %5.1f%%  %llu/%llu delivered  %.1fs", p->label,
+    fprintf(stderr, "\r  %-14s %5.1f%%  %llu/%llu %s  %.1fs", p->label,
             100.0 * (double)done / (double)total, (unsigned long long)done,
-            (unsigned long long)total, now_s() - p->started);
+            (unsigned long long)total, p->unit, now_s() - p->started);
     fflush(stderr);
 }
 

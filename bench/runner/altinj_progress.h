@@ -9,6 +9,7 @@
 struct altinj_progress {
     bool enabled;
     const char *label;
+    const char *unit; /* what done/total count: "delivered" (default), set after begin */
     double started;
 };
 

@@ -55,10 +55,18 @@ void altinj_run_usage(FILE *f)
         "                         itself: #PF/#VC; INTn/INT3/INTO), masked=F and mask_us=US (the\n"
         "                         guest's share of time with interrupts masked, mean span).\n"
         "                         Default: " ALTINJ_RUN_DEFAULT_WORKLOAD "\n"
-        "  -d, --duration SEC     arrivals over SEC seconds (default 2)\n"
-        "  -n, --events N         exactly the first N arrivals instead of a duration\n"
-        "  -c, --costs PROFILE    zero | snp | a cost file (key=value; see core/profiles/)\n"
-        "                         (default snp)\n"
+        "                         trace: perf script text of irq_vectors:*_entry and\n"
+        "                         irq:irq_handler_entry events (perf record -g call chains are\n"
+        "                         skipped); cpus=LIST picks CPUs (one source each), speed=X\n"
+        "                         divides every time, loop=N replays it N times\n"
+        "                         (workloads/README.md has the line rules)\n"
+        "  -d, --duration SEC     arrivals over SEC seconds (default 2; a trace replays in\n"
+        "                         full unless -d or -n is given, and says how many events a\n"
+        "                         shorter -d cut)\n"
+        "  -n, --events N         exactly the first N arrivals instead of a duration (sim:\n"
+        "                         N in all, shared among the simulated vCPUs)\n"
+        "  -c, --costs PROFILE    zero | snp | a cost file (key=value; every key and its source\n"
+        "                         in core/profiles/snp.conf, DOMAIN.md section 6) (default snp)\n"
         "      --seed N           arrival seed (default 1)\n"
         "      --repeat N         N repetitions (default 1), each running every strategy once\n"
         "                         in a freshly shuffled order with seed + k (k = 0..N-1); the\n"
@@ -374,6 +382,7 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
                  argv[optind]);
         return ALTINJ_CLI_ERROR;
     }
+    o->duration_given = have_duration;
     if (have_duration && have_events) {
         snprintf(err, errlen, "--duration and --events exclude each other");
         return ALTINJ_CLI_ERROR;

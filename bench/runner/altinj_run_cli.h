@@ -32,6 +32,7 @@ struct altinj_run_opts {
     size_t nstrategies;
     const char *workload;
     double duration_s;      /* used when events == 0 */
+    bool duration_given;    /* -d was given (a trace otherwise replays in full) */
     uint64_t events;        /* 0: bounded by duration */
     const char *costs;
     uint64_t seed;

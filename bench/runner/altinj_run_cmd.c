@@ -60,6 +60,34 @@ void altinj_run_meta_machine(struct altinj_run_meta *meta)
     fclose(f);
 }
 
+/* A trace replays in full unless -d or -n says otherwise; a cut is said, never silent. */
+static void trace_bounds(struct altinj_run_opts *o, const struct altinj_workload_spec *wl)
+{
+    if (wl->kind != ALTINJ_WL_TRACE)
+        return;
+    const uint64_t total = altinj_workload_trace_events(wl);
+    const uint64_t end_ns = altinj_workload_trace_end_ns(wl);
+    if (o->events) {
+        /* (Several simulated vCPUs may each replay a copy: no note then.) */
+        if (o->events > total && o->vcpus == 1)
+            fprintf(stderr, "altinj-bench run: note: --events %llu is more than the trace's "
+                    "%llu events: it replays %llu\n", (unsigned long long)o->events,
+                    (unsigned long long)total, (unsigned long long)total);
+        return;
+    }
+    if (!o->duration_given) {
+        /* 1 us past the last event, so no rounding of the double can cut it. */
+        o->duration_s = (double)(end_ns + 1000) * 1e-9;
+        return;
+    }
+    const uint64_t kept = altinj_workload_trace_events_before(wl, (uint64_t)(o->duration_s * 1e9));
+    if (kept < total)
+        fprintf(stderr, "altinj-bench run: note: --duration %g replays %llu of the trace's %llu "
+                "events (%llu cut; it spans %.6g s, and replays in full without --duration)\n",
+                o->duration_s, (unsigned long long)kept, (unsigned long long)total,
+                (unsigned long long)(total - kept), (double)end_ns * 1e-9);
+}
+
 /* Every output of the run (--json, --hist and its derived .hgrm names) against every input
  * (the trace, a cost file) and each other, before anything runs (altinj_outputs.h). */
 static int plan_outputs(const struct altinj_run_opts *o, const struct altinj_workload_spec *wl,
@@ -285,6 +313,7 @@ int altinj_run_command(int argc, char **argv)
     struct altinj_run_result *runs = NULL;
     size_t nruns = 0;
     struct altinj_repetitions reps = {0};
+    trace_bounds(&o, &wl);
     int json_i, hist_i;
     struct altinj_outputs *outs = altinj_outputs_new();
     if (!outs) {

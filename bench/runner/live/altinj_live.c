@@ -543,6 +543,9 @@ int altinj_live_run(const struct altinj_live_config *cfg, struct altinj_run_resu
         }
     }
     pthread_join(vcpu, NULL);
+    if (cfg->progress) /* the last frame: what was delivered in the end */
+        cfg->progress(cfg->progress_ctx,
+                      atomic_load_explicit(&l->delivered, memory_order_relaxed), cfg->count);
     /* Valid only when every thread of the run was measured: a share missing from the minimum
      * would hide the disturbance it was there to show. */
     bool usage_ok = l->vcpu_usage_ok && started == l->placement.nposters;

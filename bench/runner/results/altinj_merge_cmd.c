@@ -388,9 +388,11 @@ static void num(FILE *f, double v)
         fprintf(f, "\t%.10g", v);
 }
 
+/* NaN for null (no samples) or absent: the table prints NaN, never a made-up 0. */
 static double sub(json_t *run, const char *key, const char *field)
 {
-    return json_number_value(json_object_get(json_object_get(run, key), field));
+    json_t *v = json_object_get(json_object_get(run, key), field);
+    return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
 /* What the guest would see: the run's own word, or, in a file from before --faults (a

@@ -77,6 +77,8 @@ double altinj_mj_num2(struct altinj_mj *r, json_t *obj, const char *where, const
         return NAN;
     json_t *o = json_object_get(obj, key);
     json_t *v = json_is_object(o) ? json_object_get(o, sub) : NULL;
+    if (json_is_null(v))
+        return NAN; /* a statistic with no samples */
     if (!json_is_number(v)) {
         fail(r, "%s%s%s.%s: missing or not a number", where, dot(where), key, sub);
         return NAN;

@@ -30,7 +30,8 @@ int altinj_mj_load(const char *path, json_t **doc, char *err, size_t errlen);
 double altinj_mj_num(struct altinj_mj *r, json_t *obj, const char *where, const char *key);
 /* Same, NaN without an error when the key is absent (optional fields). */
 double altinj_mj_num_opt(json_t *obj, const char *key);
-/* obj[key][sub] as a number. */
+/* obj[key][sub] as a number; null (a statistic with no samples: latency_ns.p99 of a run that
+ * delivered nothing) is NaN without an error. */
 double altinj_mj_num2(struct altinj_mj *r, json_t *obj, const char *where, const char *key,
                       const char *sub);
 /* obj[key][sub][sub2] as a number. */

@@ -6,18 +6,26 @@
 #include "altinj_run_meta.h"
 #include "altinj_strategy.h"
 
+/* A statistic of no samples is null, never 0: a BUSY re-delivery latency of a run without a
+ * BUSY event does not exist. */
+static json_t *stat_or_null(const struct altinj_hist *h, json_int_t v)
+{
+    return altinj_hist_count(h) ? json_integer(v) : json_null();
+}
+
 static json_t *hist_json(const struct altinj_hist *h)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
+    return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
                      "count", (json_int_t)altinj_hist_count(h),
-                     "min", (json_int_t)altinj_hist_min(h),
-                     "p50", (json_int_t)altinj_hist_value_at_percentile(h, 50),
-                     "p90", (json_int_t)altinj_hist_value_at_percentile(h, 90),
-                     "p99", (json_int_t)altinj_hist_value_at_percentile(h, 99),
-                     "p999", (json_int_t)altinj_hist_value_at_percentile(h, 99.9),
-                     "p9999", (json_int_t)altinj_hist_value_at_percentile(h, 99.99),
-                     "max", (json_int_t)altinj_hist_max(h),
-                     "mean", altinj_hist_mean(h));
+                     "min", stat_or_null(h, (json_int_t)altinj_hist_min(h)),
+                     "p50", stat_or_null(h, (json_int_t)altinj_hist_value_at_percentile(h, 50)),
+                     "p90", stat_or_null(h, (json_int_t)altinj_hist_value_at_percentile(h, 90)),
+                     "p99", stat_or_null(h, (json_int_t)altinj_hist_value_at_percentile(h, 99)),
+                     "p999", stat_or_null(h, (json_int_t)altinj_hist_value_at_percentile(h, 99.9)),
+                     "p9999",
+                     stat_or_null(h, (json_int_t)altinj_hist_value_at_percentile(h, 99.99)),
+                     "max", stat_or_null(h, (json_int_t)altinj_hist_max(h)),
+                     "mean", altinj_hist_count(h) ? json_real(altinj_hist_mean(h)) : json_null());
 }
 
 /* What the hostile hypervisor did in this run (all zero, guest_sees from the verdict, for a

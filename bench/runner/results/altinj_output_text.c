@@ -1,6 +1,7 @@
 #include "altinj_output_text.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <jansson.h>
 #include <stdbool.h>
 
@@ -31,8 +32,14 @@ static void row_f(FILE *f, const char *label, const struct altinj_run_result *ru
                   double (*get)(const struct altinj_run_result *), int decimals)
 {
     fprintf(f, "%-*s", LABEL_W, label);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%*.*f", COL_W, decimals, get(&runs[i]));
+    for (size_t i = 0; i < n; i++) {
+        const double v = get(&runs[i]);
+        /* NaN: a statistic with no samples (no BUSY event, no exit): n/a, never 0. */
+        if (v != v)
+            fprintf(f, "%*s", COL_W, "n/a");
+        else
+            fprintf(f, "%*.*f", COL_W, decimals, v);
+    }
     fputc('\n', f);
 }
 
@@ -66,7 +73,12 @@ U64_GETTER(g_stolen, r->fc.stolen_deliveries)
 
 static double pct_us(const struct altinj_hist *h, double p)
 {
-    return (double)altinj_hist_value_at_percentile(h, p) / 1000.0;
+    return altinj_hist_count(h) ? (double)altinj_hist_value_at_percentile(h, p) / 1000.0 : NAN;
+}
+
+static double max_us(const struct altinj_hist *h)
+{
+    return altinj_hist_count(h) ? (double)altinj_hist_max(h) / 1000.0 : NAN;
 }
 
 F_GETTER(g_p50, pct_us(&r->latency_ns, 50))
@@ -74,10 +86,10 @@ F_GETTER(g_p90, pct_us(&r->latency_ns, 90))
 F_GETTER(g_p99, pct_us(&r->latency_ns, 99))
 F_GETTER(g_p999, pct_us(&r->latency_ns, 99.9))
 F_GETTER(g_p9999, pct_us(&r->latency_ns, 99.99))
-F_GETTER(g_max, (double)altinj_hist_max(&r->latency_ns) / 1000.0)
+F_GETTER(g_max, max_us(&r->latency_ns))
 F_GETTER(g_b50, pct_us(&r->busy_redelivery_ns, 50))
 F_GETTER(g_b99, pct_us(&r->busy_redelivery_ns, 99))
-F_GETTER(g_bmax, (double)altinj_hist_max(&r->busy_redelivery_ns) / 1000.0)
+F_GETTER(g_bmax, max_us(&r->busy_redelivery_ns))
 F_GETTER(g_exits, altinj_run_result_per_1000(r, r->c.exits))
 F_GETTER(g_vmruns, altinj_run_result_per_1000(r, r->c.vmruns))
 F_GETTER(g_failedk, altinj_run_result_per_1000(r, r->c.failed_vmruns))
@@ -86,11 +98,11 @@ F_GETTER(g_dbw, altinj_run_result_per_1000(r, r->c.doorbell_writes + r->poster_d
 F_GETTER(g_kick_delay_us, (double)r->fc.kick_delay_ns / 1000.0)
 F_GETTER(g_hv_ns, r->c.exits && r->clock_hz
                       ? (double)r->c.hv_cycles * 1e9 / (double)r->clock_hz / (double)r->c.exits
-                      : 0.0)
+                      : NAN)
 F_GETTER(g_svsm_ns, r->c.svsm_entries && r->clock_hz
                         ? (double)r->c.svsm_cycles * 1e9 / (double)r->clock_hz /
                               (double)r->c.svsm_entries
-                        : 0.0)
+                        : NAN)
 
 /* The live threads' own view of the run: their lowest CPU share over the repetitions and
  * their involuntary context switches (n/a in sim: no threads). */

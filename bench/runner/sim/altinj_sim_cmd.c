@@ -47,6 +47,7 @@ int altinj_sim_command(const struct altinj_run_opts *o, const struct altinj_cost
         struct altinj_progress prog;
         /* Shown only on a terminal, and only once a run has posted a million events. */
         altinj_progress_begin(&prog, o->strategies[i]->name, 2.0, o->quiet);
+        prog.unit = o->events ? "events posted" : "ns of virtual time";
         cfg.strategy = o->strategies[i];
         cfg.progress_ctx = &prog;
         struct altinj_sim_stats st;
