@@ -1,4 +1,5 @@
 #include "altinj_costs.h"
+#include "altinj_path_short.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -272,8 +273,12 @@ static int finish_profile(struct parse_state *st, const char *path, char *err, s
 static int load_file(const char *path, struct altinj_cost_profile *out, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
+    char shown[ALTINJ_PATH_SHORT_MAX + 1];
     if (!f)
-        return fail(err, errlen, "%s: cannot open cost profile: %s", path, strerror(errno));
+        return fail(err, errlen,
+                    "%s: cannot open cost profile: %s (known profiles: zero, snp, or a cost "
+                    "file such as core/profiles/snp.conf)",
+                    altinj_path_short(path, shown, sizeof shown), strerror(errno));
 
     struct parse_state st;
     memset(&st, 0, sizeof(st));

@@ -26,6 +26,7 @@
  * into memory), garbage after a number (vector=236x) and a timestamp at or above 2^63 ns.
  */
 #include "altinj_wl_internal.h"
+#include "altinj_path_short.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -515,10 +516,14 @@ int altinj_trace_load(const char *path, const uint64_t *cpu_mask, struct altinj_
     *out = NULL;
     FILE *f = fopen(path, "r");
     if (f == NULL) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        char shown[ALTINJ_PATH_SHORT_MAX + 1];
+        snprintf(err, errlen, "%s: cannot open: %s", altinj_path_short(path, shown, sizeof shown),
+                 strerror(errno));
         return -1;
     }
-    const int rc = altinj_trace_load_stream(f, path, cpu_mask, out, err, errlen);
+    char shown[ALTINJ_PATH_SHORT_MAX + 1];
+    const int rc = altinj_trace_load_stream(f, altinj_path_short(path, shown, sizeof shown),
+                                            cpu_mask, out, err, errlen);
     fclose(f);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* Workload spec parsing and validation (grammar: altinj_workload.h, workloads/README.md). */
 #include "altinj_wl_internal.h"
+#include "altinj_path_short.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -408,8 +409,12 @@ int altinj_workload_parse(const char *spec, struct altinj_workload_spec *out, ch
         return 0;
     altinj_workload_spec_free(out);
     if (errlen > 0) {
-        snprintf(err, errlen, "workload '%.200s%s': %s", spec, strlen(spec) > 200 ? "..." : "",
-                 why);
+        {
+            /* Shortened in the middle: a long trace path must not push the reason away. */
+            char shown[ALTINJ_PATH_SHORT_MAX + 1];
+            snprintf(err, errlen, "workload '%s': %s", altinj_path_short(spec, shown, sizeof shown),
+                     why);
+        }
         one_line(err);
     }
     return -1;

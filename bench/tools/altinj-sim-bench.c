@@ -125,7 +125,8 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     int c;
-    while ((c = getopt_long(argc, argv, "qs:v:m:h", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":qs:v:m:h", opts, NULL)) != -1) {
         switch (c) {
         case 'q': quick = true; break;
         case 's': strategy = optarg; break;
@@ -135,10 +136,18 @@ int main(int argc, char **argv)
             puts("usage: altinj-sim-bench [--quick] [--strategy NAME] [--vcpus-list 64,128,...] "
                  "[--mem-spec SPEC]");
             return 0;
+        case ':':
+            fprintf(stderr, "altinj-sim-bench: option '%s' needs a value\n", argv[optind - 1]);
+            return 2;
         default:
-            fputs("altinj-sim-bench: bad option (see --help)\n", stderr);
+            fprintf(stderr, "altinj-sim-bench: unknown option '%s' (see --help)\n",
+                    argv[optind - 1]);
             return 2;
         }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "altinj-sim-bench: unexpected argument '%s' (see --help)\n", argv[optind]);
+        return 2;
     }
     if (!altinj_strategy_find(strategy)) {
         fprintf(stderr, "altinj-sim-bench: unknown strategy '%s'\n", strategy);
@@ -171,8 +180,10 @@ int main(int argc, char **argv)
     unsigned n = 0;
     for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
-        const unsigned vcpus = (unsigned)strtoul(tok, NULL, 10);
-        if (vcpus < 1 || vcpus > ALTINJ_SIM_MAX_VCPUS) {
+        char *end;
+        const unsigned long v = strtoul(tok, &end, 10);
+        const unsigned vcpus = v > ALTINJ_SIM_MAX_VCPUS ? 0 : (unsigned)v;
+        if (*end != '\0' || !(tok[0] >= '1' && tok[0] <= '9') || vcpus < 1) {
             fprintf(stderr, "altinj-sim-bench: bad vCPU count '%s'\n", tok);
             return 2;
         }
