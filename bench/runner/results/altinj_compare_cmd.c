@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "altinj_atomic_file.h"
 #include "altinj_outputs.h"
 #include "altinj_compare_inputs.h"
 #include "altinj_compare_load.h"
@@ -229,7 +228,8 @@ static int build(struct compare *c, bool force, const enum altinj_cmp_metric *me
     return 0;
 }
 
-static int write_outputs(const struct compare *c, const char *json, char *err, size_t errlen)
+static int write_outputs(const struct compare *c, const char *json, struct altinj_outputs *outs,
+                         char *err, size_t errlen)
 {
     const struct altinj_cmp_report r = {
         .a = &c->a, .b = &c->b, .fa = c->fa, .fb = c->fb, .t = &c->t,
@@ -249,16 +249,12 @@ static int write_outputs(const struct compare *c, const char *json, char *err, s
             return ALTINJ_EXIT_WRITE;
         }
     } else if (json) {
-        struct altinj_atomic_file af;
-        if (altinj_atomic_file_open(&af, json, err, errlen) != 0)
+        /* Through the output rule (altinj_outputs.h): a device is written through, never
+         * renamed over. */
+        if (altinj_outputs_open(outs, err, errlen) != 0)
             return ALTINJ_EXIT_WRITE;
-        if (altinj_cmp_write_json(af.f, &r) != 0) {
-            const int e = errno;
-            altinj_atomic_file_abort(&af);
-            snprintf(err, errlen, "cannot write %s: %s", json, strerror(e ? e : EIO));
-            return ALTINJ_EXIT_WRITE;
-        }
-        if (altinj_atomic_file_commit(&af, err, errlen) != 0)
+        altinj_cmp_write_json(altinj_outputs_stream(outs, 0), &r);
+        if (altinj_outputs_commit(outs, err, errlen) != 0)
             return ALTINJ_EXIT_WRITE;
     }
     return 0;
@@ -269,6 +265,7 @@ static int run_compare(const char *pa, const char *pb, const char *json, bool fo
                        size_t errlen)
 {
     struct compare c = { 0 };
+    struct altinj_outputs *outs = NULL;
     int rc = altinj_cmp_side_open(pa, &c.a, err, errlen);
     if (rc == 0 && (rc = altinj_cmp_side_open(pb, &c.b, err, errlen)) != 0)
         altinj_cmp_side_free(&c.a);
@@ -289,8 +286,14 @@ static int run_compare(const char *pa, const char *pb, const char *json, bool fo
             rc = 2;
             goto out;
         }
-        if (altinj_atomic_file_check(json, err, errlen) != 0) {
-            rc = 2;
+        outs = altinj_outputs_new();
+        if (!outs || altinj_outputs_add(outs, "--json", json, err, errlen) < 0 ||
+            altinj_outputs_add_input(outs, "A", pa, err, errlen) != 0 ||
+            altinj_outputs_add_input(outs, "B", pb, err, errlen) != 0 ||
+            altinj_outputs_check(outs, err, errlen) != 0) {
+            if (!outs)
+                snprintf(err, errlen, "out of memory");
+            rc = outs ? 2 : 1;
             goto out;
         }
     }
@@ -303,8 +306,9 @@ static int run_compare(const char *pa, const char *pb, const char *json, bool fo
         rc = 1;
         goto out;
     }
-    rc = write_outputs(&c, json, err, errlen);
+    rc = write_outputs(&c, json, outs, err, errlen);
 out:
+    altinj_outputs_free(outs);
     compare_free(&c);
     return rc;
 }
