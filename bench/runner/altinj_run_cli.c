@@ -236,7 +236,7 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
     /* A single-valued option given twice would silently keep the last value: refuse it
      * (-q and -h may repeat; they set a flag). */
     bool seen[OPT_NOISE + 1] = {false};
-    optind = 1;
+    optind = 0; /* glibc: a full reset, so a parse left inside "-hq" leaves no stale state */
     opterr = 0;
     int c, li = -1;
     while ((c = getopt_long(argc, argv, ":s:w:d:n:c:qh", longopts, &li)) != -1) {

@@ -331,7 +331,7 @@ int altinj_compare_command(int argc, char **argv)
         if (altinj_cmp_metrics[m].by_default)
             metrics[nmetrics++] = (enum altinj_cmp_metric)m;
     char err[ERR_LEN] = "";
-    optind = 1;
+    optind = 0; /* glibc: a full reset, so a parse left inside "-hq" leaves no stale state */
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {

@@ -956,7 +956,7 @@ int altinj_merge_command(int argc, char **argv)
     const char *cross = NULL, *cmps = NULL;
     bool micro = false;
     char err[ERR_LEN] = "";
-    optind = 1;
+    optind = 0; /* glibc: a full reset, so a parse left inside "-hq" leaves no stale state */
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {

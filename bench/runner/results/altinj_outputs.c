@@ -158,8 +158,9 @@ static int kind_of(struct entry *e, char *err, size_t errlen)
 static void af_error(const struct entry *e, char *err, size_t errlen)
 {
     char s[ALTINJ_PATH_SHORT_MAX + 1], reason[256];
+    /* The reason follows the last ": " (a truncated message may end in ':'). */
     const char *why = strrchr(err, ':');
-    snprintf(reason, sizeof reason, "%s", why ? why + 2 : "cannot be created");
+    snprintf(reason, sizeof reason, "%s", why && why[1] == ' ' ? why + 2 : "cannot be created");
     snprintf(err, errlen, "%s: cannot write %s: %s", e->what,
              altinj_path_short(e->path, s, sizeof s), reason);
 }
