@@ -170,7 +170,7 @@ t 2 "out of range" bench run "${S[@]}" --vcpus 0x2000
 t 2 "--events: '12x'" bench run --mode sim -q -n 12x
 t 2 "--events" bench run --mode sim -q -n 0
 t 2 "--repeat" bench run "${S[@]}" --repeat 1e3
-t 2 "above the live bound of 50000000" bench run -q -w poisson:rate=1e8 -d 1
+t 2 "above the live bound of 50000000" bench run -q -w poisson:rate=2e7 -d 3
 t 2 "above what the clock can schedule" bench run -q -w poisson:rate=1e9 -d 0.001
 t 2 "rate" bench run -q -w poisson:rate=1e12
 t 2 "rate must be > 0" bench run "${S[@]}" -w poisson:rate=0
