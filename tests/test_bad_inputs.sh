@@ -222,6 +222,8 @@ t 2 "samples: 'x'" record-cost x
 t 0 "" sim-bench --help
 t 2 "unexpected argument 'extra'" sim-bench extra
 t 2 "unknown option '--frob'" sim-bench --frob
+t 2 "bad vCPU count '010x'" sim-bench --vcpus-list 64,010x
+t 2 "needs a value" sim-bench --strategy
 t 0 "" faults-table --help
 t 2 "unexpected argument 'extra'" faults-table extra
 t 2 "--frob" faults-table --frob

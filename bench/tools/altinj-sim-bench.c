@@ -153,6 +153,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "altinj-sim-bench: unknown strategy '%s'\n", strategy);
         return 2;
     }
+    /* The list is checked here, before the throughput run, not a minute later. */
+    {
+        char copy[sizeof list];
+        memcpy(copy, list, sizeof copy);
+        for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
+            char *end;
+            const unsigned long v = strtoul(tok, &end, 10);
+            if (*end != '\0' || !(tok[0] >= '1' && tok[0] <= '9') || v > ALTINJ_SIM_MAX_VCPUS) {
+                fprintf(stderr, "altinj-sim-bench: --vcpus-list: bad vCPU count '%s' (1..%u)\n",
+                        tok, (unsigned)ALTINJ_SIM_MAX_VCPUS);
+                return 2;
+            }
+        }
+    }
 
     /* ---- throughput ---- */
     const double sim_s = quick ? 0.1 : 1.0;
