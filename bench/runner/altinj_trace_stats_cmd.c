@@ -309,7 +309,7 @@ int altinj_trace_stats_command(int argc, char **argv)
     };
     const char *json = NULL;
     opterr = 0;
-    optind = 1;
+    optind = 0; /* a full getopt reset, as run, merge and compare do */
     int c;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
