@@ -109,3 +109,87 @@ tsv_note1m(live, nsim) = (strlen(live) ? "machine: ".live : "").(nsim > 0 ? (str
 tsv_note2(file, costs) = "costs ".cost_line(file, costs)
 # Like rows(), in file order (no sort).
 rows_in_order(file, cond) = sprintf("< awk -F'\t' '/^#/ { next } !h { h = 1; for (i = 1; i <= NF; i++) c[$i] = i; print; next } %s' '%s'", cond, file)
+
+# ---- repetitions and significance (run --repeat; scripts/plot-data) ----
+# has_col(file, name): 1 when a merged table has that column (tables from before repetitions
+# have no <metric>_med/_lo/_hi: the plots then draw the pooled figure without bars).
+has_col(file, name) = int(system(sprintf("awk -F'\t' -v n='%s' '/^#/ { next } { for (i = 1; i <= NF; i++) if ($i == n) { print 1; exit } print 0; exit }' '%s'", name, file)))
+# The median over the repetitions of column c (c_med), else the pooled figure when c_med is NaN
+# or absent (old tables, or no repetition kept); the interval's ends, NaN when there is none.
+# Set has_med = has_col(in, "<metric>_med") first.
+# (strcol first: gnuplot drops a row whose using expression reads a NaN cell with column().)
+isnum(c) = (_sv = strcol(c)) ne "NaN" && _sv ne "" && _sv ne "nan" && _sv ne "-nan"
+med_or(c) = has_med && isnum(c."_med") ? column(c."_med") : column(c)
+lo_of(c) = has_med ? column(c."_lo") : NaN
+hi_of(c) = has_med ? column(c."_hi") : NaN
+# Significance marks: a marks table (scripts/plot-data marks SWEEP CMP) joined to rows():
+# rows_m(file, marks, metric, cond, key) is rows() with three columns appended from the marks
+# rows of that metric: _best (1: the point's lowest median), _differs (1: its Holm-corrected
+# test against the best is significant), _tested (0: no test compares it with the best); -1
+# each where marks is "" or has no such row.
+rows_m(file, marks, metric, cond, key) = sprintf("< awk -F'\t' -v mf='%s' -v m='%s' 'BEGIN { if (mf != \"\") while ((getline l < mf) > 0) { if (l ~ /^#/) continue; n = split(l, f, \"\t\"); if (!mh) { mh = 1; for (i = 1; i <= n; i++) mc[f[i]] = i; continue } if (f[mc[\"metric\"]] != m) continue; k = f[mc[\"point\"]] \"/\" f[mc[\"strategy\"]]; B[k] = f[mc[\"best\"]]; D[k] = f[mc[\"differs_from_best\"]]; T[k] = f[mc[\"tested\"]] } } /^#/ { next } !h { h = 1; for (i = 1; i <= NF; i++) c[$i] = i; print \"-1e308\t\" $0 \"\t_best\t_differs\t_tested\"; next } %s { k = $c[\"point\"] \"/\" $c[\"strategy\"]; print %s \"\t\" $0 \"\t\" (k in B ? B[k] : -1) \"\t\" (k in D ? D[k] : -1) \"\t\" (k in T ? T[k] : -1) }' '%s' | sort -s -g -k1,1 | cut -f2-", marks, metric, cond, col(key), file)
+# Filled marker: the best at its x, or significantly different from it (or no marks at all:
+# nothing to say); hollow: a test says the difference to the best is not significant, or no
+# test could compare them (one repetition, or under two kept on a side).
+filled(d) = sigmode == 0 || column("_best") > 0 || column("_differs") > 0
+# The hollow point type of a filled one (gnuplot's filled types are the open type + 1).
+spt_open(s) = spt(s) - 1
+# marks=FILE when given; else made here from the comparisons table (cmp=, default: the name of
+# in with "sweep" replaced by "comparisons", beside it: sweep.tsv -> comparisons.tsv,
+# sweep-sim.tsv -> comparisons-sim.tsv) by scripts/plot-data, into a temporary file that
+# marks_done removes; "" when there is none (no marks drawn).
+plot_data = here."/../scripts/plot-data"
+cmp_beside(file) = system(sprintf("d=$(dirname '%s'); b=$(basename '%s'); case $b in sweep*) echo \"$d/comparisons${b#sweep}\";; *) echo \"$d/comparisons.tsv\";; esac", file, file))
+readable(f) = strlen(f) > 0 && int(system(sprintf("[ -r '%s' ] && echo 1 || echo 0", f)))
+make_marks(file, cmpf) = readable(cmpf) ? system(sprintf("t=$(mktemp) && '%s' marks '%s' '%s' --out \"$t\" 2>/dev/null && echo \"$t\" || { rm -f \"$t\"; echo ''; }", plot_data, file, cmpf)) : ""
+marks_done = 'if (exists("marks_tmp") && marks_tmp) { system(sprintf("rm -f ''%s''", marks)) }'
+# sigmode: 1 when the marks of this slice hold at least one test (else the markers are all filled
+# and the key says there are no tests).
+count_tested(mk, cond) = strlen(mk) ? count_rows(mk, cond." && ".eqn("tested", 1)." && ".eqn("best", 0)) : 0
+# Item "what the figure is": sim or live, the repetitions, the BUSY premise, for a title line.
+# "live (this machine) | 5 repetitions per point (2-5 kept) | BUSY premise hardware"
+slice_note(file, cond) = system(sprintf("awk -F'\t' '/^#/ { next } !h { h = 1; for (i = 1; i <= NF; i++) c[$i] = i; next } %s { m[$c[\"mode\"]] = 1; r = (\"repeat\" in c) ? $c[\"repeat\"] + 0 : 1; k = (\"reps_kept\" in c) ? $c[\"reps_kept\"] + 0 : r; if (!n++ || r < rlo) rlo = r; if (r > rhi) rhi = r; if (n == 1 || k < klo) klo = k; if (k > khi) khi = k; p[(\"premise\" in c) && $c[\"premise\"] != \"\" ? $c[\"premise\"] : \"hardware\"] = 1 } END { s = \"\"; for (x in m) s = s (s == \"\" ? \"\" : \" + \") (x == \"sim\" ? \"sim (the model: deterministic simulation)\" : x == \"live\" ? \"live (this machine)\" : x); rr = (rlo == rhi ? rlo : rlo \"-\" rhi); s = s \" | \" rr (rhi == 1 ? \" repetition per point: no intervals, no tests\" : \" repetitions per point (\" (klo == khi ? klo : klo \"-\" khi) \" kept\" (klo == 0 ? \"; none kept: pooled figure, no bar\" : \"\") \")\"); pp = \"\"; for (x in p) pp = pp (pp == \"\" ? \"\" : \", \") x; printf \"%%s | BUSY premise %%s\", s, pp }' '%s'", cond, file))
+# Key entries explaining the markers (after `plot`: keyentry clauses, gnuplot 5.4).
+sig_key_filled = "filled: the best here, or differs from it (Holm p < 0.05)"
+sig_key_open = "hollow: no significant difference to the best"
+sig_key_none = "no tests here (under 2 repetitions kept): all filled"
+# The plot clauses that draw each strategy's medians with their intervals and significance
+# markers, for `K = sig_keys_of(...); plot @sig_bars, @sig_line, @sig_points, @K, ...` (macros). The
+# script defines: strategies, ns (their count), metric (the column), has_med, sigmode, S(i)
+# (strategy i's rows: rows_m(...)) and X(i) (its x, from the current row).
+sig_bars = "for [i=1:ns] S(i) using (X(i)):(med_or(metric)):(lo_of(metric)):(hi_of(metric)) with yerrorbars lw 1.2 pt 0 ps 0 lc rgb scolor(word(strategies, i)) notitle"
+sig_line = "for [i=1:ns] S(i) using (X(i)):(med_or(metric)) with lines lw slw(word(strategies, i)) dt sdt(word(strategies, i)) lc rgb scolor(word(strategies, i)) notitle"
+# Filled markers; hollow ones over a white disc (so the line does not run through them).
+sig_points = "for [i=1:ns] S(i) using (X(i)):(filled(0) ? med_or(metric) : NaN) with points pt spt(word(strategies, i)) ps sps(word(strategies, i)) lc rgb scolor(word(strategies, i)) notitle, for [i=1:ns] S(i) using (X(i)):(filled(0) ? NaN : med_or(metric)) with points pt 7 ps 0.8 * sps(word(strategies, i)) lc rgb '#ffffff' notitle, for [i=1:ns] S(i) using (X(i)):(filled(0) ? NaN : med_or(metric)) with points pt spt_open(word(strategies, i)) ps sps(word(strategies, i)) lw 1.5 lc rgb scolor(word(strategies, i)) notitle"
+sig_key_strategies = "for [i=1:ns] keyentry with linespoints lw slw(word(strategies, i)) dt sdt(word(strategies, i)) pt spt(word(strategies, i)) ps sps(word(strategies, i)) lc rgb scolor(word(strategies, i)) title word(strategies, i)"
+sig_kb = "keyentry with yerrorbars lw 1.2 pt 0 ps 0 lc rgb '#555555' title sig_key_bar"
+sig_kf = "keyentry with points pt 7 ps 1.2 lc rgb '#555555' title sig_key_filled"
+sig_ko = "keyentry with points pt 6 ps 1.2 lw 1.5 lc rgb '#555555' title sig_key_open"
+sig_kn = "keyentry with points pt 7 ps 1.2 lc rgb '#555555' title sig_key_none"
+# The key's clauses: the strategies, then only the explanations that apply (a clause iterated
+# zero times would still take a blank line in the key). For `K = sig_keys_of(...)`, `plot ..., @K`.
+sig_marks_of(b, sg, m) = (b ? ", ".sig_kb : "").(sg ? ", ".sig_kf.", ".sig_ko : "").(!sg && m ? ", ".sig_kn : "")
+sig_keys_of(b, sg, m) = sig_key_strategies.sig_marks_of(b, sg, m)
+sig_key_bar = "median of the repetitions, bar: 95 % interval"
+# Rows matching cond whose column name holds a number (not NaN, not empty, not absent).
+count_valid(file, cond, name) = int(system(sprintf("awk -F'\t' '/^#/ { next } !h { h = 1; for (i = 1; i <= NF; i++) c[$i] = i; next } %s && (\"%s\" in c) && %s != \"\" && tolower(%s) !~ /nan/ { n++ } END { print n + 0 }' '%s'", cond, name, col(name), col(name), file)))
+# ---- one point's repetitions (scripts/plot-data reps POINT.json) ----
+# For the plots of one run's --hist FILE: json= (default FILE without .hist, plus .json) and
+# reps= (scripts/plot-data reps output; default: made from json into a temporary file that
+# reps_done removes; "" without a JSON or repetitions).
+json_of(prefix) = system(sprintf("f='%s'; echo \"${f%%.hist}.json\"", prefix))
+make_reps(jf) = readable(jf) ? system(sprintf("t=$(mktemp) && '%s' reps '%s' --out \"$t\" 2>/dev/null && echo \"$t\" || { rm -f \"$t\"; echo ''; }", plot_data, jf)) : ""
+reps_done = 'if (exists("reps_tmp") && reps_tmp && strlen(reps)) { system(sprintf("rm -f ''%s''", reps)) }'
+# "# tag: value" of a reps table ("" when absent), and a number from it (NaN when not one).
+reps_tag(f, tag) = strlen(f) ? system(sprintf("awk -v t='# %s: ' 'index($0, t) == 1 { sub(t, \"\"); print; exit }' '%s'", tag, f)) : ""
+reps_num(f, tag) = (_rt = reps_tag(f, tag), _rt eq "" || _rt eq "NaN" ? NaN : real(_rt))
+# The title line: sim or live, the repetitions (kept per strategy), the BUSY premise, the costs.
+reps_note(f) = system(sprintf("awk '/^# mode: / { m = $3 } /^# repeat: / { r = $3 } /^# premise: / { p = $3 } /^# costs: / { c = $3 } /^# reps_kept / { s = $3; sub(/:$/, \"\", s); split($4, q, \"/\"); k = k (k == \"\" ? \"\" : \", \") s \" \" q[1]; if (n++ && q[1] != k1) d = 1; k1 = q[1] } END { printf \"%%s | %%s repetition%%s, %%s | BUSY premise %%s | costs %%s\", (m == \"sim\" ? \"sim (the model: deterministic simulation)\" : \"live (this machine)\"), r, (r == 1 ? \"\" : \"s\"), (d ? \"kept: \" k : k1 \" kept of each\"), p, c }' '%s'", f))
+# The band's key text: the kept repetitions, or every one for a strategy with none kept.
+reps_band_key(f) = count_rows(f, eqn("all_disturbed", 1)) > 0 ? "band: lowest to highest repetition kept (all where none was)" : "band: lowest to highest repetition kept"
+# The key's `width` adjustment for a key in a smaller font than the terminal's: gnuplot sizes
+# the box by the default font, so it is this many characters too wide for the longest entry.
+maxlen2(a, b) = a > b ? a : b
+words_maxlen(l) = (_wm = 0, sum [_k=1:words(l)] ((_wm = maxlen2(_wm, strlen(word(l, _k)))) * 0), _wm)
+sig_key_len(b, sg, m) = maxlen2(maxlen2(words_maxlen(strategies), b ? strlen(sig_key_bar) : 0), maxlen2(sg ? maxlen2(strlen(sig_key_filled), strlen(sig_key_open)) : 0, !sg && m ? strlen(sig_key_none) : 0))
+key_width(fontsize, longest) = -int(longest * (1 - fontsize / 11.0) + 0.5)

@@ -15,7 +15,14 @@
 #  - altinj-bench merge --micro: one row per benchmark;
 #  - each plots/*.gp draws a PNG with a valid signature and IHDR of the expected size, not
 #    blank, with every strategy's colour drawn where the plot has one line per strategy; and an
-#    SVG that is a whole svg document; the scripts refuse bad input with status 2.
+#    SVG that is a whole svg document; the scripts refuse bad input with status 2;
+#  - scripts/plot-data on a small repeated sim sweep: marks (one row per point x strategy x
+#    metric, one best per point and metric, the table's medians and intervals, differs_from_best
+#    exactly where comparisons.tsv has a significant test of the pair), reps (every kept
+#    percentile, lowest <= middle <= highest) and verdict (the five pairs x two metrics, the
+#    tests' effects turned to a - b); the line plots draw from them (bars, hollow and filled
+#    markers), verdict.gp renders a valid PNG and exits 3 where nothing was tested, and the
+#    percentile and CDF plots draw the repetitions' band and a live point's noise floor.
 # Usage: test_report_plots.sh ALTINJ_BENCH
 set -uo pipefail
 bench=$1
@@ -291,6 +298,145 @@ gnuplot -e "in='$sweep/sweep.tsv'; out='$tmp/x.png'" "$root/plots/p99_vs_vcpus.g
 [[ $? -eq 3 ]] && ok || bad "p99_vs_vcpus.gp on a table without sim rows did not exit 3"
 gnuplot -e "in='$tmp/none.hist'; out='$tmp/x.png'" "$root/plots/latency_percentiles.gp" 2>/dev/null
 [[ $? -eq 2 ]] && ok || bad "latency_percentiles.gp on a missing hist did not exit 2"
+
+# ---- plot data: medians, intervals and significance marks (scripts/plot-data) ----
+pd=$root/scripts/plot-data
+rs=$tmp/repsweep
+# The plot scripts' temporary files (mktemp) go here, so the check at the end sees only theirs.
+export TMPDIR=$tmp/tmpdir
+mkdir -p "$TMPDIR"
+"$root/scripts/sweep" --bin "$bench" --modes sim --vcpus 1 --rates 20000,100000 --busy 0.01,0.2 \
+  --duration 0.1 --repeat 5 --no-hist --out "$rs" --quiet && ok || bad "repeated sim sweep failed"
+"$pd" marks "$rs/sweep.tsv" "$rs/comparisons.tsv" --out "$rs/marks.tsv" && ok || bad "plot-data marks failed"
+# Checked against the two tables directly: the rows, the best, the medians, and each mark is the
+# pair's own test (either order in comparisons.tsv).
+python3 - "$rs/sweep.tsv" "$rs/comparisons.tsv" "$rs/marks.tsv" <<'PY' && ok || bad "plot-data marks: rows or marks do not match sweep.tsv and comparisons.tsv"
+import math, sys
+def rd(p):
+    l = [x.rstrip("\n").split("\t") for x in open(p) if not x.startswith("#") and x.strip()]
+    return [dict(zip(l[0], r)) for r in l[1:]]
+sw, cmp, mk = rd(sys.argv[1]), rd(sys.argv[2]), rd(sys.argv[3])
+metrics = ["lat_p50_us", "lat_p99_us", "lat_p999_us", "overhead_ns_per_irq", "world_switches_per_1k"]
+assert len(mk) == len(sw) * 5 == 80, (len(mk), len(sw))
+tests = {(c["point"], c["metric"], frozenset((c["a"], c["b"]))): c for c in cmp}
+row = {(r["point"], r["strategy"]): r for r in sw}
+seen_diff = seen_same = 0
+for (pt, m) in {(x["point"], x["metric"]) for x in mk}:
+    g = [x for x in mk if x["point"] == pt and x["metric"] == m]
+    assert len(g) == 4 and m in metrics
+    best = [x for x in g if x["best"] == "1"]
+    assert len(best) == 1, (pt, m)
+    b = best[0]
+    assert float(b["median"]) == min(float(x["median"]) for x in g)
+    assert b["differs_from_best"] == "0" and b["tested"] == "1"
+    for x in g:
+        r = row[(pt, x["strategy"])]
+        assert float(x["median"]) == float(r[m + "_med"]) and x["lo"] == r[m + "_lo"] and x["hi"] == r[m + "_hi"]
+        assert x["vs"] == b["strategy"]
+        if x is b:
+            continue
+        t = tests[(pt, m, frozenset((x["strategy"], b["strategy"])))]
+        sig = t["significant"] == "1" and min(float(t["n_a"]), float(t["n_b"])) >= 2
+        assert x["differs_from_best"] == ("1" if sig else "0"), (pt, m, x["strategy"])
+        assert float(x["p_holm"]) == float(t["p_holm"])
+        seen_diff += sig
+        seen_same += not sig
+# The sim's BUSY 0.2 points separate reactive from the rest; its hvdb-flag and unconditional
+# rows tie: both kinds of mark occur.
+assert seen_diff > 0 and seen_same > 0, (seen_diff, seen_same)
+PY
+"$pd" marks "$sweep/sweep.tsv" - --out "$tmp/marks-old.tsv" && ok || bad "plot-data marks on a table without repetitions failed"
+[[ "$(cols "$tmp/marks-old.tsv" best differs_from_best tested lo | awk -F'\t' '$1 == 0 { print $2, $3, $4 }' | sort -u)" == "0 0 NaN" ]] &&
+  ok || bad "plot-data marks without repetitions: not untested and without interval"
+# The verdict's rows: five pairs x two metrics, each the comparisons row with a - b.
+"$pd" verdict --sim "$rs/sweep.tsv" "$rs/comparisons.tsv" --rate 20000 --busy 0.2 --out "$rs/verdict.tsv" && ok || bad "plot-data verdict failed"
+python3 - "$rs/comparisons.tsv" "$rs/verdict.tsv" <<'PY' && ok || bad "plot-data verdict: rows differ from comparisons.tsv"
+import sys
+def rd(p):
+    l = [x.rstrip("\n").split("\t") for x in open(p) if not x.startswith("#") and x.strip()]
+    return [dict(zip(l[0], r)) for r in l[1:]]
+cmp, v = rd(sys.argv[1]), rd(sys.argv[2])
+assert len(v) == 10, len(v)
+pairs = ["hvdb-flag - unconditional", "reactive - unconditional", "paravisor - unconditional",
+         "reactive - hvdb-flag", "paravisor - hvdb-flag"]
+assert [x["pair"] for x in v[::2]] == pairs and {x["metric"] for x in v} == {"overhead", "p99"}
+key = {"overhead": "overhead_ns_per_irq", "p99": "lat_p99_us"}
+for x in v:
+    assert x["point"] == "sim-poisson-r20000-b0.2-csnp-v1" and x["side"] == "sim" and x["tested"] == "1"
+    c = [c for c in cmp if c["point"] == x["point"] and c["metric"] == key[x["metric"]]
+         and {c["a"], c["b"]} == {x["a"], x["b"]}]
+    assert len(c) == 1
+    c = c[0]
+    s = 1 if c["a"] == x["a"] else -1
+    lo, hi = (c["ci_lo"], c["ci_hi"]) if s > 0 else (c["ci_hi"], c["ci_lo"])
+    assert abs(float(x["effect"]) - s * float(c["effect"])) < 1e-9
+    assert abs(float(x["ci_lo"]) - s * float(lo)) < 1e-9 and abs(float(x["ci_hi"]) - s * float(hi)) < 1e-9
+    assert x["significant"] == c["significant"] and float(x["p_holm"]) == float(c["p_holm"])
+    assert x["label"] == (f"p={float(c['p_holm']):.2g} *" if c["significant"] == "1" else f"p={float(c['p_holm']):.2g} n.s.")
+PY
+plot verdict.gp 1100x560 "" "in='$rs/verdict.tsv'"
+# Without tests (the fixtures have one repetition): nothing to draw, exit 3.
+"$pd" verdict --live "$sweep/sweep.tsv" "$sweep/comparisons.tsv" --out "$tmp/verdict-old.tsv" 2>/dev/null ||
+  "$pd" verdict --live "$sweep/sweep.tsv" - --out "$tmp/verdict-old.tsv"
+gnuplot -e "in='$tmp/verdict-old.tsv'; out='$tmp/x.png'" "$root/plots/verdict.gp" >/dev/null 2>&1
+[[ $? -eq 3 ]] && ok || bad "verdict.gp without any test did not exit 3"
+# The line plots on the repeated sweep (marks made by the scripts themselves from the
+# comparisons table beside it, and given with marks=).
+mv "$tmp/overhead_vs_busy.png" "$tmp/overhead_vs_busy_fixture.png"
+plot overhead_vs_busy.gp 640x420 "$all_colors" "$small; in='$rs/sweep.tsv'; mode='sim'"
+plot latency_vs_rate.gp 700x400 "$all_colors" "W=700; H=400; in='$rs/sweep.tsv'; marks='$rs/marks.tsv'; mode='sim'; busy=0.2"
+plot world_switches.gp 640x420 "$all_colors" "$small; in='$rs/sweep.tsv'; mode='sim'"
+# The titles say sim, the repetitions and the premise; the key the hollow markers.
+gnuplot -e "in='$rs/sweep.tsv'; mode='sim'; out='$tmp/o.svg'" "$root/plots/overhead_vs_busy.gp" 2>/dev/null
+for needle in "sim (the model" "5 repetitions per point (5 kept)" "BUSY premise hardware" "hollow: no significant difference to the best" "95 % interval"; do
+  grep -qF -- "$needle" "$tmp/o.svg" && ok || bad "overhead_vs_busy.svg on repeated rows does not say '$needle'"
+done
+# One point's repetitions: plot-data reps, and the band / noise floor in the percentile and CDF
+# plots. A live point is a sim result relabelled live with a noise probe (the drawing is the
+# same; a live run here would measure this machine's load).
+hp=$tmp/rp/pt
+mkdir -p "$tmp/rp"
+"$bench" run -q --mode sim -s all -w poisson:rate=50000,busy=0.2 -n 3000 --repeat 5 --hist "$hp.hist" --json "$hp.json" &&
+  ok || bad "sim run --repeat 5 --hist failed"
+"$pd" reps "$hp.json" --out "$tmp/rp/reps.tsv" && ok || bad "plot-data reps failed"
+python3 - "$hp.json" "$tmp/rp/reps.tsv" <<'PY' && ok || bad "plot-data reps: rows differ from the JSON's latency_us_at"
+import json, sys
+d = json.load(open(sys.argv[1]))
+l = [x.rstrip("\n").split("\t") for x in open(sys.argv[2]) if not x.startswith("#") and x.strip()]
+rows = [dict(zip(l[0], r)) for r in l[1:]]
+assert len(rows) == 4 * 10, len(rows)
+for r in rows:
+    run = [x for x in d["runs"] if x["strategy"] == r["strategy"]][0]
+    v = sorted(x["latency_us_at"][r["pct"]] for x in run["repetitions"] if not x["disturbed"])
+    assert float(r["lo"]) == v[0] and float(r["hi"]) == v[-1] and float(r["med"]) == v[len(v) // 2]
+    assert int(r["n"]) == len(v) == 5
+head = [x for x in open(sys.argv[2]) if x.startswith("# ")]
+assert "# mode: sim\n" in head and "# noise_worst_gap_us: NaN\n" in head and "# repeat: 5\n" in head
+PY
+python3 - "$hp.json" "$tmp/rp/live.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["mode"] = "live"
+d["noise"] = {"gaps_over_10us_per_s": 10.0, "gaps_over_100us_per_s": 1.0, "gaps_over_1ms_per_s": 0.0,
+              "worst_gap_us": 250.0, "lost_cpu_pct": 0.1}
+json.dump(d, open(sys.argv[2], "w"))
+PY
+"$pd" reps "$tmp/rp/live.json" --out "$tmp/rp/live-reps.tsv" && grep -qx '# noise_worst_gap_us: 250' "$tmp/rp/live-reps.tsv" &&
+  ok || bad "plot-data reps: no noise floor from a live point's noise.worst_gap_us"
+for f in percentiles cdf; do
+  mv "$tmp/latency_$f.png" "$tmp/latency_${f}_fixture.png"
+  plot latency_$f.gp 640x420 "$all_colors" "$small; in='$hp.hist'; json='$tmp/rp/live.json'"
+  gnuplot -e "in='$hp.hist'; json='$tmp/rp/live.json'; out='$tmp/$f.svg'" "$root/plots/latency_$f.gp" 2>/dev/null
+  for needle in "noise floor: worst gap beside the run (250 us)" "band: lowest to highest repetition kept" "5 repetitions, 5 kept of each"; do
+    grep -qF -- "$needle" "$tmp/$f.svg" && ok || bad "latency_$f.svg with repetitions does not say '$needle'"
+  done
+  gnuplot -e "in='$hp.hist'; out='$tmp/$f-sim.svg'" "$root/plots/latency_$f.gp" 2>/dev/null
+  ! grep -qF "noise floor" "$tmp/$f-sim.svg" && grep -qF "sim (the model" "$tmp/$f-sim.svg" && ok ||
+    bad "latency_$f.svg of a sim point: a noise floor, or no 'sim (the model'"
+done
+# The scripts' temporary marks and reps files are gone again.
+left=$(find "$TMPDIR" -type f | grep -c .)
+[[ $left -eq 0 ]] && ok || bad "plot scripts left $left temporary file(s) behind: $(ls "$TMPDIR" | head -n3 | tr '\n' ' ')"
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]
