@@ -151,7 +151,7 @@ count_tested(mk, cond) = strlen(mk) ? count_rows(mk, cond." && ".eqn("tested", 1
 slice_note(file, cond) = system(sprintf("awk -F'\t' '/^#/ { next } !h { h = 1; for (i = 1; i <= NF; i++) c[$i] = i; next } %s { m[$c[\"mode\"]] = 1; r = (\"repeat\" in c) ? $c[\"repeat\"] + 0 : 1; k = (\"reps_kept\" in c) ? $c[\"reps_kept\"] + 0 : r; if (!n++ || r < rlo) rlo = r; if (r > rhi) rhi = r; if (n == 1 || k < klo) klo = k; if (k > khi) khi = k; p[(\"premise\" in c) && $c[\"premise\"] != \"\" ? $c[\"premise\"] : \"hardware\"] = 1 } END { s = \"\"; for (x in m) s = s (s == \"\" ? \"\" : \" + \") (x == \"sim\" ? \"sim (the model: deterministic simulation)\" : x == \"live\" ? \"live (this machine)\" : x); rr = (rlo == rhi ? rlo : rlo \"-\" rhi); s = s \" | \" rr (rhi == 1 ? \" repetition per point: no intervals, no tests\" : \" repetitions per point (\" (klo == khi ? klo : klo \"-\" khi) \" kept\" (klo == 0 ? \"; none kept: pooled figure, no bar\" : \"\") \")\"); pp = \"\"; for (x in p) pp = pp (pp == \"\" ? \"\" : \", \") x; printf \"%%s | BUSY premise %%s\", s, pp }' '%s'", cond, file))
 # Key entries explaining the markers (after `plot`: keyentry clauses, gnuplot 5.4).
 sig_key_filled = "filled: the best here, or differs from it (Holm p < 0.05)"
-sig_key_open = "hollow: no significant difference to the best"
+sig_key_open = "hollow: no significant difference to the best (or no test)"
 sig_key_none = "no tests here (under 2 repetitions kept): all filled"
 # The plot clauses that draw each strategy's medians with their intervals and significance
 # markers, for `K = sig_keys_of(...); plot @sig_bars, @sig_line, @sig_points, @K, ...` (macros). The
