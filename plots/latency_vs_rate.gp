@@ -22,8 +22,6 @@ here = system(sprintf("dirname '%s'", ARG0))
 load here."/common.gp"
 if (!exists("in")) { eval die("missing in='TSV' (a merged table: altinj-bench merge)") }
 if (!exists("cmp")) cmp = cmp_beside(in)
-marks_tmp = !exists("marks")
-if (marks_tmp) marks = make_marks(in, cmp)
 C = "1"
 if (!exists("mode")) mode = pick_s(in, C, "mode", "live")
 C = C." && ".eqs("mode", mode)
@@ -37,6 +35,9 @@ if (!exists("vcpus")) vcpus = pick_n(in, C, "vcpus", 1)
 C = C." && ".eqn("vcpus", vcpus)
 if (count_rows(in, C) == 0) { eval die(sprintf("%s: no rows for mode %s, workload %s, costs %s, busy %g, vcpus %g", in, mode, workload, costs, busy, vcpus)) }
 strategies = strategies_in(in, C)
+# (After the checks above, so a refusal leaves no temporary marks file.)
+marks_tmp = !exists("marks")
+if (marks_tmp) marks = make_marks(in, cmp)
 ns = words(strategies)
 rates = values(in, C, "rate")
 pcts = "lat_p50_us lat_p99_us lat_p999_us"
