@@ -6,10 +6,12 @@
 #include <stdint.h>
 
 #include "altinj_apic.h"
+#include "altinj_exit_codes.h"
 #include "altinj_policy.h"
 
 struct altinj_counters {
     uint64_t exits;               /* guest VMEXITs (a failed VMRUN is counted apart) */
+    uint64_t exits_by_reason[ALTINJ_EXIT_R__COUNT]; /* the same, by altinj_exit_reason_of */
     uint64_t vmruns;              /* VMRUN attempts of the guest VMSA */
     uint64_t failed_vmruns;       /* of which failed with VMEXIT_BUSY */
     uint64_t invalid_vmruns;      /* of which failed with VMEXIT_INVALID (EFER.SVME clear) */

@@ -211,6 +211,7 @@ static void guest_exit_common(struct altinj_vcpu *v, uint64_t exit_code, uint64_
     if (v->faults) /* hostile-hypervisor runs only (altinj_faults.h) */
         altinj_faults_on_exit(v);
     v->c.exits++;
+    v->c.exits_by_reason[altinj_exit_reason_of(exit_code)]++;
     spend(v, ALTINJ_COST_VMEXIT);
     v->exit_pending = true;
     v->exit_code = exit_code;

@@ -316,6 +316,83 @@ static void test_guest_keys(void **state)
     parse_fails("poisson:rate=5,masked=0.1,masked=0.2", "masked");
 }
 
+/* exits=: the mix grammar ('+' between reasons), on every kind, and its canonical form. */
+static void test_exits_key(void **state)
+{
+    (void)state;
+    struct altinj_workload_spec s;
+    parse_ok("poisson:rate=20000,exits=npf:30000+io:5000+hlt:2000", &s);
+    assert_true(s.has_exits);
+    assert_true(s.exit_rate[ALTINJ_EXIT_R_NPF] == 30000.0);
+    assert_true(s.exit_rate[ALTINJ_EXIT_R_IO] == 5000.0);
+    assert_true(s.exit_rate[ALTINJ_EXIT_R_HLT] == 2000.0);
+    assert_true(s.exit_rate[ALTINJ_EXIT_R_MSR] == 0.0);
+    /* Canonical: the reasons in a fixed order, whatever order was given. */
+    check_round_trip(&s, "poisson:rate=20000,vector=0x30,busy=0.05,exc=0,soft=0,masked=0,"
+                         "mask_us=10,exits=hlt:2000+io:5000+npf:30000");
+    altinj_workload_spec_free(&s);
+    parse_ok("timer:hz=1000,exits=cpuid:1e3+pause:5+msr:2.5e4", &s);
+    assert_true(s.exit_rate[ALTINJ_EXIT_R_CPUID] == 1000.0);
+    assert_true(s.exit_rate[ALTINJ_EXIT_R_MSR] == 25000.0);
+    altinj_workload_spec_free(&s);
+    /* Without exits= the canonical form is the one it always was. */
+    parse_ok("poisson:rate=20000", &s);
+    assert_false(s.has_exits);
+    check_round_trip(&s, "poisson:rate=20000,vector=0x30,busy=0.05,exc=0,soft=0,masked=0,"
+                         "mask_us=10");
+    altinj_workload_spec_free(&s);
+
+    parse_fails("poisson:rate=1,exits=npf:30000,io:5000", "join the reasons with '+'");
+    parse_fails("poisson:rate=1,exits=npf", "is not REASON:RATE");
+    parse_fails("poisson:rate=1,exits=npf:1+", "stray '+'");
+    parse_fails("poisson:rate=1,exits=+npf:1", "stray '+'");
+    parse_fails("poisson:rate=1,exits=foo:1", "unknown reason 'foo'");
+    parse_fails("poisson:rate=1,exits=interrupt:1", "unknown reason 'interrupt'");
+    parse_fails("poisson:rate=1,exits=vmgexit:1", "unknown reason 'vmgexit'");
+    parse_fails("poisson:rate=1,exits=npf:1+npf:2", "duplicate reason 'npf'");
+    parse_fails("poisson:rate=1,exits=npf:0", "exits rate of npf must be > 0");
+    parse_fails("poisson:rate=1,exits=npf:-5", "must be > 0");
+    parse_fails("poisson:rate=1,exits=npf:2e9", "<= 1e9");
+    parse_fails("poisson:rate=1,exits=npf:5x", "must be a number");
+    parse_fails("poisson:rate=1,exits=npf:1,exits=io:1", "duplicate key 'exits'");
+    parse_fails("poisson:rate=1,exits=", "exits has an empty value");
+}
+
+/* The exits generator: its own streams, so exits= moves no arrival and no busy decision;
+ * each reason near its rate; times non-decreasing. */
+static void test_exits_streams(void **state)
+{
+    (void)state;
+    struct altinj_workload_spec a, b;
+    parse_ok("poisson:rate=50000,busy=0.3", &a);
+    parse_ok("poisson:rate=50000,busy=0.3,exits=npf:30000+io:5000", &b);
+    assert_null(altinj_exits_create(&a, 1));
+    struct altinj_arrival *x, *y;
+    size_t nx, ny;
+    assert_int_equal(altinj_workload_pregenerate(&a, 9, 20000, UINT64_MAX, &x, &nx), 0);
+    assert_int_equal(altinj_workload_pregenerate(&b, 9, 20000, UINT64_MAX, &y, &ny), 0);
+    assert_int_equal(nx, ny);
+    assert_memory_equal(x, y, nx * sizeof *x);
+    free(x);
+    free(y);
+    struct altinj_exits *g = altinj_exits_create(&b, 9);
+    assert_non_null(g);
+    uint64_t n[ALTINJ_EXIT_R__COUNT] = {0}, last = 0;
+    struct altinj_exit_arrival e;
+    while (altinj_exits_next(g, &e) && e.t_ns < UINT64_C(1000000000)) {
+        assert_true(e.t_ns >= last);
+        last = e.t_ns;
+        n[e.reason]++;
+    }
+    altinj_exits_destroy(g);
+    /* One second: Poisson counts within 5 sigma of their means. */
+    assert_true(n[ALTINJ_EXIT_R_NPF] > 30000 - 866 && n[ALTINJ_EXIT_R_NPF] < 30000 + 866);
+    assert_true(n[ALTINJ_EXIT_R_IO] > 5000 - 354 && n[ALTINJ_EXIT_R_IO] < 5000 + 354);
+    assert_int_equal(n[ALTINJ_EXIT_R_HLT], 0);
+    altinj_workload_spec_free(&a);
+    altinj_workload_spec_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +405,8 @@ int main(void)
         cmocka_unit_test(test_trace_file_errors),
         cmocka_unit_test(test_error_buffer_handling),
         cmocka_unit_test(test_describe_truncation),
+        cmocka_unit_test(test_exits_key),
+        cmocka_unit_test(test_exits_streams),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

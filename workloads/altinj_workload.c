@@ -10,17 +10,18 @@
 
 enum key {
     K_HZ, K_RATE, K_ON, K_OFF, K_SENDERS, K_FILE, K_CPUS, K_SPEED, K_LOOP,
-    K_BUSY, K_EXC, K_SOFT, K_MASKED, K_MASK_US, K_SEED, K_VECTOR, K_COUNT
+    K_BUSY, K_EXC, K_SOFT, K_MASKED, K_MASK_US, K_SEED, K_VECTOR, K_EXITS, K_COUNT
 };
 
 static const char *const key_name[K_COUNT] = {
     "hz", "rate", "on", "off", "senders", "file", "cpus", "speed", "loop",
-    "busy", "exc", "soft", "masked", "mask_us", "seed", "vector",
+    "busy", "exc", "soft", "masked", "mask_us", "seed", "vector", "exits",
 };
 
 #define BIT(k) (1u << (k))
 #define COMMON                                                                                 \
-    (BIT(K_BUSY) | BIT(K_EXC) | BIT(K_SOFT) | BIT(K_MASKED) | BIT(K_MASK_US) | BIT(K_SEED))
+    (BIT(K_BUSY) | BIT(K_EXC) | BIT(K_SOFT) | BIT(K_MASKED) | BIT(K_MASK_US) | BIT(K_SEED) |  \
+     BIT(K_EXITS))
 
 struct kind_info {
     const char *name;
@@ -202,6 +203,11 @@ static int split_params(const struct kind_info *ki, char *params, const char **v
             snprintf(why, len, "empty parameter (stray ',')");
             return -1;
         }
+        if (eq == NULL && last == K_EXITS) {
+            snprintf(why, len, "exits: join the reasons with '+', not ',' (',' separates keys): "
+                     "e.g. exits=npf:30000+io:5000 (got '" ECHO "' after ',')", p);
+            return -1;
+        }
         if (eq == NULL && last == K_CPUS) {
             p[-1] = ','; /* rejoin with the cpus value before it */
         } else if (eq == NULL) {
@@ -231,6 +237,74 @@ static int split_params(const struct kind_info *ki, char *params, const char **v
             return 0;
         p = comma + 1;
     }
+}
+
+/* Reasons exits= accepts: the non-interrupt exits a guest makes by itself. interrupt, nmi and
+ * vintr come from the interrupt sources; vmgexit is left out because the hypervisor policies
+ * send every VMGEXIT to VMPL0 as a guest request (the model's EOI exit), which a GHCB exit to
+ * the hypervisor is not. */
+#define EXIT_REASONS_TEXT "npf, io, msr, hlt, cpuid or pause"
+static bool exit_reason_allowed(int r)
+{
+    switch (r) {
+    case ALTINJ_EXIT_R_NPF:
+    case ALTINJ_EXIT_R_IO:
+    case ALTINJ_EXIT_R_MSR:
+    case ALTINJ_EXIT_R_HLT:
+    case ALTINJ_EXIT_R_CPUID:
+    case ALTINJ_EXIT_R_PAUSE: return true;
+    default: return false;
+    }
+}
+
+/* exits=npf:30000+io:5000: each reason once, each rate in (0, 1e9] per second. */
+static int parse_exits(const char *value, struct altinj_workload_spec *s, char *why, size_t len)
+{
+    char *copy = strdup(value);
+    if (copy == NULL) {
+        snprintf(why, len, "out of memory");
+        return -1;
+    }
+    int rc = -1;
+    char *p = copy;
+    for (;;) {
+        char *plus = strchr(p, '+');
+        if (plus != NULL)
+            *plus = '\0';
+        char *colon = strchr(p, ':');
+        if (*p == '\0') {
+            snprintf(why, len, "exits: empty reason (stray '+'); expected REASON:RATE joined by "
+                     "'+', e.g. exits=npf:30000+io:5000");
+            goto out;
+        }
+        if (colon == NULL) {
+            snprintf(why, len, "exits: '" ECHO "' is not REASON:RATE (e.g. exits=npf:30000+io:5000)",
+                     p);
+            goto out;
+        }
+        const int r = altinj_exit_reason_find(p, (unsigned long)(colon - p));
+        if (r < 0 || !exit_reason_allowed(r)) {
+            snprintf(why, len, "exits: unknown reason '%.*s' (expected " EXIT_REASONS_TEXT ")",
+                     (int)(colon - p > 64 ? 64 : colon - p), p);
+            goto out;
+        }
+        if (s->exit_rate[r] > 0.0) {
+            snprintf(why, len, "exits: duplicate reason '%s'", altinj_exit_reason_name(r));
+            goto out;
+        }
+        char key[32];
+        snprintf(key, sizeof key, "exits rate of %s", altinj_exit_reason_name(r));
+        if (parse_rate(key, colon + 1, &s->exit_rate[r], why, len) != 0)
+            goto out;
+        s->has_exits = true;
+        if (plus == NULL)
+            break;
+        p = plus + 1;
+    }
+    rc = 0;
+out:
+    free(copy);
+    return rc;
 }
 
 static int check_trace_horizon(const struct altinj_workload_spec *s, char *why, size_t len)
@@ -326,6 +400,8 @@ static int fill(const struct kind_info *ki, const char **val, struct altinj_work
             return -1;
         s->vector = (uint8_t)u;
     }
+    if (val[K_EXITS] && parse_exits(val[K_EXITS], s, why, len))
+        return -1;
     if (val[K_FILE]) {
         s->file = strdup(val[K_FILE]);
         if (s->file == NULL) {

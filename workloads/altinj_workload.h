@@ -13,7 +13,9 @@
  *   trace:file=PATH[,cpus=LIST][,speed=X][,loop=N]
  *                                  replay of `perf script` text; one source per selected CPU
  *
- *   common to all kinds: busy=F (default 0.05), exc=F and soft=F (default 0: shares of arrivals
+ *   common to all kinds: exits=R:N+R:N... (non-interrupt guest exits per second by reason:
+ *   npf, io, msr, hlt, cpuid, pause; joined by '+', since ',' separates keys),
+ *   busy=F (default 0.05), exc=F and soft=F (default 0: shares of arrivals
  *   that are the guest's own exceptions and software events), masked=F (default 0) and mask_us=US
  *   (default 10: the guest's interrupt-masked share of time and mean masked span), seed=N;
  *   all kinds but trace: vector=N (0x20..0xFF; default timer 0xEC, poisson 0x30, burst 0x31,
@@ -41,6 +43,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "altinj_exit_codes.h"
 
 struct altinj_irq;
 struct altinj_trace;
@@ -89,6 +93,10 @@ struct altinj_workload_spec {
     bool has_seed;         /* seed= given: it overrides the caller's seed */
     uint64_t seed;
     uint8_t vector;        /* non-trace kinds */
+    /* exits=: non-interrupt guest exits per second and vCPU, by enum altinj_exit_reason (0:
+     * none of that reason). has_exits: some rate is > 0. */
+    bool has_exits;
+    double exit_rate[ALTINJ_EXIT_R__COUNT];
     /* trace */
     char *file;
     bool has_cpus;
@@ -170,6 +178,27 @@ size_t altinj_arrivals_fill(struct altinj_arrivals *g, struct altinj_arrival *bu
                             uint64_t until_ns);
 
 void altinj_arrivals_destroy(struct altinj_arrivals *g);
+
+/* ---- Synthetic non-interrupt exits (exits=) ---- */
+
+/* One exit a vCPU's guest makes by itself: an exit of reason `reason` (enum
+ * altinj_exit_reason) at t_ns from run start. It delivers nothing: not an event. */
+struct altinj_exit_arrival {
+    uint64_t t_ns;
+    uint8_t reason;
+};
+
+struct altinj_exits;
+
+/* The exits of one vCPU: each reason of exits= an independent Poisson stream at its rate, from
+ * its own xoshiro stream of altinj_workload_seed(spec, seed) (stream numbers 2^32 + reason,
+ * apart from every arrival stream), merged in time order (ties: the lower reason). So exits=
+ * never moves an arrival or a busy decision. NULL when the spec has no exits= or memory runs
+ * out (check altinj_workload_spec.has_exits). */
+struct altinj_exits *altinj_exits_create(const struct altinj_workload_spec *spec, uint64_t seed);
+/* The next exit; false once every stream passed the ALTINJ_WL_HORIZON_NS bound. */
+bool altinj_exits_next(struct altinj_exits *g, struct altinj_exit_arrival *out);
+void altinj_exits_destroy(struct altinj_exits *g);
 
 /* ---- All sources, merged into one time-ordered stream ---- */
 struct altinj_merge;

@@ -63,6 +63,18 @@ int altinj_workload_describe(const struct altinj_workload_spec *s, char *buf, si
     rc |= altinj_wl_appendf(buf, len, &used, ",mask_us=%s", a);
     if (s->has_seed)
         rc |= altinj_wl_appendf(buf, len, &used, ",seed=%" PRIu64, s->seed);
+    /* Only when given: a spec without exits= keeps the canonical form it always had. */
+    if (s->has_exits) {
+        const char *sep = ",exits=";
+        for (unsigned r = 0; r < ALTINJ_EXIT_R__COUNT; r++) {
+            if (!(s->exit_rate[r] > 0.0))
+                continue;
+            shortest(a, sizeof(a), s->exit_rate[r]);
+            rc |= altinj_wl_appendf(buf, len, &used, "%s%s:%s", sep,
+                                    altinj_exit_reason_name((enum altinj_exit_reason)r), a);
+            sep = "+";
+        }
+    }
     if (rc != 0 || used > (size_t)INT32_MAX)
         return -1;
     return (int)used;

@@ -197,6 +197,8 @@ static int run_live(const struct altinj_run_opts *o, const struct altinj_tsc_clo
         .seed = o->seed,
         .workload = wl,
         .model = o->model,
+        /* exits= over the run's duration; with --events, up to the last arrival. */
+        .exits_until_ns = until == UINT64_MAX ? 0 : until,
     };
     if (altinj_costs_to_cycles(costs, clock.hz, cfg.cost_cycles) != 0) {
         snprintf(err, errlen, "cost profile '%s' does not fit the clock", costs->name);

@@ -60,6 +60,11 @@ struct live {
     uint64_t stall_cycles;       /* records waiting this long with no kick: a stall */
     _Atomic bool pin_failed;     /* any thread's pinning was refused */
     uint64_t handled;            /* vCPU thread only */
+    /* exits= (NULL: none): created before the threads start, then the vCPU thread's. */
+    struct altinj_exits *exits;
+    uint64_t exit_at;            /* TSC of the next exit; UINT64_MAX: none left */
+    uint8_t exit_reason;
+    uint64_t exits_end_ns;       /* exits at or past this are not taken */
     /* The vCPU thread's, from go to the end of its world loop; read after it is joined. */
     struct altinj_thread_usage_sample vcpu_usage;
     bool vcpu_usage_ok;
@@ -242,7 +247,20 @@ static bool env_delivery_cut_faults(void *ctx, const struct altinj_irq *irq, uns
     return cuts == 0 && irq->delivery_cut;
 }
 
+/* The next exits= exit into exit_at (vCPU thread; start_tsc is set before go). */
+static void exit_fetch(struct live *l)
+{
+    struct altinj_exit_arrival e;
+    if (!l->exits || !altinj_exits_next(l->exits, &e) || e.t_ns >= l->exits_end_ns) {
+        l->exit_at = UINT64_MAX;
+        return;
+    }
+    l->exit_at = l->start_tsc + altinj_ns_to_tsc(l->cfg->clock, e.t_ns);
+    l->exit_reason = e.reason;
+}
+
 enum idle_end {
+    IDLE_EXIT,      /* the guest's own exits= exit is due */
     IDLE_KICK,      /* a poster's IPI landed: the guest exits */
     IDLE_GUEST,     /* the guest does something by itself now (altinj_vcpu_guest_next) */
     IDLE_DONE,      /* everything posted and delivered */
@@ -270,8 +288,13 @@ static enum idle_end vcpu_idle(struct live *l, struct altinj_vcpu *v)
             const uint64_t now = altinj_tsc_now();
             if (now >= guest_at)
                 return IDLE_GUEST;
+            if (now >= l->exit_at)
+                return IDLE_EXIT;
             if (all_posted(l)) {
-                if (!altinj_vcpu_busy(v) && !atomic_load_explicit(&l->kick, memory_order_relaxed))
+                /* relaxed: a hint only; a kick that lands later is taken by the exchange
+                 * above on the next spin, or its work shows in altinj_vcpu_busy. */
+                if (!altinj_vcpu_busy(v) && !atomic_load_explicit(&l->kick, memory_order_relaxed) &&
+                    l->exit_at == UINT64_MAX)
                     return IDLE_DONE;
                 if (now > l->drain_deadline)
                     return IDLE_STALLED;
@@ -307,6 +330,14 @@ static void world_loop(struct live *l, struct altinj_vcpu *v)
             return;
         }
         switch (vcpu_idle(l, v)) {
+        case IDLE_EXIT: {
+            const uint64_t code =
+                altinj_exit_reason_code((enum altinj_exit_reason)l->exit_reason);
+            exit_fetch(l);
+            altinj_vcpu_exit(v, code);
+            st = ALTINJ_STEP_EXITED;
+            break;
+        }
         case IDLE_KICK:
             altinj_vcpu_exit(v, ALTINJ_VMEXIT_INTR);
             st = ALTINJ_STEP_EXITED;
@@ -384,6 +415,7 @@ static void *vcpu_main(void *arg)
     } else {
         if (perf_ok)
             altinj_perf_start(&perf);
+        exit_fetch(l);
         world_loop(l, &v);
     }
     l->vcpu_usage_ok = altinj_thread_usage_end(&usage, &l->vcpu_usage) == 0;
@@ -439,6 +471,7 @@ static int assign_items(struct live *l, char *err, size_t errlen)
 
 static void teardown(struct live *l)
 {
+    altinj_exits_destroy(l->exits);
     for (unsigned p = 0; p < l->placement.nposters; p++)
         free(l->posters[p].items);
     if (l->rings)
@@ -473,6 +506,19 @@ int altinj_live_run(const struct altinj_live_config *cfg, struct altinj_run_resu
     }
     l->cfg = cfg;
     l->out = out;
+    l->exit_at = UINT64_MAX;
+    if (cfg->workload && cfg->workload->has_exits) {
+        l->exits = altinj_exits_create(cfg->workload, cfg->seed);
+        if (!l->exits) {
+            snprintf(err, errlen, "out of memory");
+            free(l);
+            return -1;
+        }
+        l->exits_end_ns = cfg->exits_until_ns
+                              ? cfg->exits_until_ns
+                              : (cfg->count ? cfg->arrivals[cfg->count - 1].t_ns + 1 : 0);
+        out->exit_mix = true;
+    }
     altinj_placement_plan(&l->placement, cfg->nsources);
     l->ns_per_cycle_q32 = (uint64_t)(((unsigned __int128)1000000000u << 32) / cfg->clock->hz);
     l->late_cycles = altinj_ns_to_tsc(cfg->clock, 1000);
@@ -521,6 +567,12 @@ int altinj_live_run(const struct altinj_live_config *cfg, struct altinj_run_resu
     l->last_intended_tsc =
         l->start_tsc + (cfg->count ? altinj_ns_to_tsc(cfg->clock, cfg->arrivals[cfg->count - 1].t_ns)
                                    : 0);
+    /* The run lasts until its last exits= exit too. */
+    if (l->exits) {
+        const uint64_t exits_end = l->start_tsc + altinj_ns_to_tsc(cfg->clock, l->exits_end_ns);
+        if (exits_end > l->last_intended_tsc)
+            l->last_intended_tsc = exits_end;
+    }
     l->drain_deadline = l->last_intended_tsc + l->stall_cycles;
     if (started < l->placement.nposters) {
         /* Posters that never started never finish: count them done so the vCPU stops. */

@@ -63,6 +63,11 @@ struct altinj_live_config {
     const struct altinj_fault_spec *faults;
     uint64_t seed;
     struct altinj_model model;             /* the premises (altinj_model.h) */
+    /* exits= of workload (altinj_exits_create, seeded from seed as the arrivals are): the
+     * vCPU thread's guest exits for them at their times, taken before exits_until_ns (ns from
+     * the start; 0: up to the last arrival's intended time, inclusive, as --events runs do).
+     * The run ends only after the last of them. */
+    uint64_t exits_until_ns;
 };
 
 /* Runs the scenario and fills *out (initialised by the caller with altinj_run_result_init).

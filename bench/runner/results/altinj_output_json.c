@@ -105,6 +105,16 @@ static json_t *counts_json(const struct altinj_run_result *r, uint64_t db_writes
         json_object_set_new(why, altinj_svsm_reason_name((enum altinj_svsm_reason)k),
                             json_integer((json_int_t)c->svsm_by_reason[k]));
     json_object_set_new(o, "svsm_entries_by_reason", why);
+    /* Only for a workload with exits= (interrupt-only JSON keeps the keys it always had):
+     * every guest exit by reason, the cuts (busy_events, NPF) and EOI exits (VMGEXIT)
+     * included. */
+    if (r->exit_mix) {
+        json_t *by = json_object();
+        for (int k = 0; k < ALTINJ_EXIT_R__COUNT; k++)
+            json_object_set_new(by, altinj_exit_reason_name((enum altinj_exit_reason)k),
+                                json_integer((json_int_t)c->exits_by_reason[k]));
+        json_object_set_new(o, "exits_by_reason", by);
+    }
     return o;
 }
 

@@ -31,6 +31,7 @@ void altinj_run_result_pool(struct altinj_run_result *into, const struct altinj_
     into->fatal |= r->fatal;
     into->stalled |= r->stalled;
     into->faults_on |= r->faults_on;
+    into->exit_mix |= r->exit_mix;
     into->elapsed_s += r->elapsed_s;
     into->wall_s += r->wall_s;
     altinj_hist_merge(&into->latency_ns, &r->latency_ns);

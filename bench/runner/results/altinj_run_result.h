@@ -39,6 +39,8 @@ struct altinj_run_result {
                                       makes its own post late (live, it can hold back the same
                                       poster's next one: poster_main in
                                       altinj_live.c) */
+    bool exit_mix;                 /* the workload has non-interrupt exits (exits=): the JSON
+                                      counts then carry exits_by_reason; the engines set it */
     bool fatal;                    /* the SVSM could not make the guest runnable */
     const char *fatal_reason;      /* static text, when fatal */
     bool stalled;                  /* the run hit its drain deadline with events undelivered */

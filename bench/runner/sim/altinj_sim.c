@@ -86,6 +86,17 @@ static int setup_vcpus(struct sim *s, char *err, size_t errlen)
         if (altinj_sim_vcpu_init(vc, &s->world, t, &s->pages[t], cfg->strategy, per_vcpu[t],
                                  cfg->seed, cfg->explore, recut_p) != 0)
             goto done;
+        if (spec->has_exits) {
+            /* Every vCPU's guest exits on its own, whatever the route: the seed route all gives
+             * vCPU t (vCPU 0: the effective seed itself, as a live run draws them). */
+            const struct altinj_sim_route own = {.kind = ALTINJ_SIM_ROUTE_ALL};
+            bool unpin;
+            const uint64_t seed = altinj_sim_route_seed(&own, effective, t, &unpin);
+            struct altinj_exits *ex = altinj_exits_create(unpin ? &s->unpinned : spec, seed);
+            if (!ex)
+                goto done;
+            altinj_sim_vcpu_set_exits(vc, ex);
+        }
         for (uint32_t k = 0; k < per_vcpu[t]; k++, i++) {
             struct altinj_sim_stream *st = &vc->streams[k];
             st->gen = altinj_arrivals_create(desc[i].spec, desc[i].source, desc[i].seed);
@@ -126,6 +137,7 @@ static void finish(struct sim *s, struct altinj_run_result *out, struct altinj_s
     s->world.stats.exits = out->c.exits;
     const uint64_t lead = s->world.lead;
     out->vcpus = s->cfg->vcpus;
+    out->exit_mix = s->cfg->workload->has_exits;
     out->posted = s->world.next_seq;
     out->verdict = altinj_oracle_verdict(&s->world.oracle, out->posted);
     out->clock_hz = ALTINJ_SIM_CLOCK_HZ;

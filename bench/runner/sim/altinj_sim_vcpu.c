@@ -27,7 +27,42 @@ static bool fetch(struct altinj_sim_vcpu *vc, struct altinj_sim_stream *st)
         st->left--;
     st->head = a;
     st->t = vc->world->lead + a.t_ns; /* 1 GHz: one cycle per ns */
+    if (st->t > vc->last_arrival_t)
+        vc->last_arrival_t = st->t;
     return true;
+}
+
+/* ---- exits= ---- */
+
+static void exit_fetch(struct altinj_sim_vcpu *vc)
+{
+    struct altinj_exit_arrival e;
+    if (!vc->exits || !altinj_exits_next(vc->exits, &e) || e.t_ns >= vc->world->until_ns) {
+        vc->exit_t = UINT64_MAX;
+        return;
+    }
+    vc->exit_t = vc->world->lead + e.t_ns;
+    vc->exit_reason = e.reason;
+}
+
+/* Whether the exit at exit_t is inside the run: with --events (no time bound), not past the
+ * vCPU's last arrival once every stream has fetched its last. Else the exits end here. */
+static bool exit_in_run(struct altinj_sim_vcpu *vc)
+{
+    if (vc->world->until_ns != UINT64_MAX || vc->exit_t <= vc->last_arrival_t)
+        return true;
+    for (uint32_t i = 0; i < vc->nstreams; i++)
+        if (vc->streams[i].state != ALTINJ_SIM_STREAM_DONE)
+            return true;
+    vc->exit_t = UINT64_MAX;
+    return false;
+}
+
+void altinj_sim_vcpu_set_exits(struct altinj_sim_vcpu *vc, struct altinj_exits *exits)
+{
+    altinj_exits_destroy(vc->exits);
+    vc->exits = exits;
+    vc->exit_t = UINT64_MAX;
 }
 
 /*
@@ -301,6 +336,19 @@ static void guest_exit(struct altinj_sim_vcpu *vc, uint64_t code)
     altinj_vcpu_exit(&vc->v, code);
 }
 
+/* The guest's exits= exit due now (exit_t <= now, guest running): taken, the next fetched.
+ * Progress, like a delivery, for the stall count. Returns false if the exits have ended. */
+static bool take_exit(struct altinj_sim_vcpu *vc)
+{
+    if (!exit_in_run(vc))
+        return false;
+    const uint64_t code = altinj_exit_reason_code((enum altinj_exit_reason)vc->exit_reason);
+    exit_fetch(vc);
+    vc->steps_since_delivery = 0;
+    guest_exit(vc, code);
+    return true;
+}
+
 /* The live engine's world loop (altinj_live.c world_loop), from an exit (or the first entry) to
  * the guest idling again: enter; EXITED -> enter again; a kick latched meanwhile -> INTR exit;
  * the guest's own action due now -> do it; otherwise the guest idles. */
@@ -343,6 +391,11 @@ static void steps(struct altinj_sim_vcpu *vc, enum altinj_step st)
                 w->stats.events++; /* its exit (a cut or an EOI) */
             continue;
         }
+        /* An exits= exit that fell due during the step: the guest makes it now it runs. */
+        if (vc->exit_t <= vc->now && take_exit(vc)) {
+            st = ALTINJ_STEP_EXITED;
+            continue;
+        }
         return;
     }
 }
@@ -355,7 +408,17 @@ void altinj_sim_vcpu_run_until(struct altinj_sim_vcpu *vc, uint64_t end)
         uint64_t tg = altinj_vcpu_guest_next(&vc->v);
         if (tg < vc->now)
             tg = vc->now;
-        const uint64_t first = tp < tk ? (tp < tg ? tp : tg) : (tk < tg ? tk : tg);
+        uint64_t first = tp < tk ? (tp < tg ? tp : tg) : (tk < tg ? tk : tg);
+        if (vc->exit_t < first) {
+            /* The running guest's own exit comes before anything else (ties go to the others). */
+            const uint64_t te = vc->exit_t < vc->now ? vc->now : vc->exit_t;
+            if (te >= end)
+                return;
+            vc->now = te;
+            if (take_exit(vc))
+                steps(vc, ALTINJ_STEP_EXITED);
+            continue;
+        }
         if (first >= end)
             return;
         if (tg == first && tg < tp && tg < tk) {
@@ -441,7 +504,7 @@ int altinj_sim_vcpu_init(struct altinj_sim_vcpu *vc, struct altinj_sim_world *wo
 {
     *vc = (struct altinj_sim_vcpu){.world = world, .index = index, .nstreams = nstreams,
                                    .vmsa = &pages->vmsa, .hvdb = &pages->hvdb,
-                                   .land_min = INT_MAX};
+                                   .land_min = INT_MAX, .exit_t = UINT64_MAX};
     altinj_sim_sched_init(&vc->sched, seed, index, explore, recut_p);
     for (unsigned k = 0; k < ALTINJ_COST__COUNT; k++)
         vc->cost[k] = world->cost[k];
@@ -521,6 +584,7 @@ int altinj_sim_vcpu_start(struct altinj_sim_vcpu *vc)
             altinj_sim_heap_push(&vc->due, st->t, i);
         }
     }
+    exit_fetch(vc);
     vc->now = 0;
     steps(vc, ALTINJ_STEP_EXITED);
     return vc->world->out_of_memory ? -1 : 0;
@@ -548,6 +612,7 @@ void altinj_sim_vcpu_destroy(struct altinj_sim_vcpu *vc)
             altinj_arrivals_destroy(vc->streams[i].gen);
     /* altinj_vcpu_init sets the pending queue up last; its destroy frees NULL safely. */
     altinj_vcpu_destroy(&vc->v);
+    altinj_exits_destroy(vc->exits);
     free(vc->streams);
     free(vc->rings);
     free(vc->ring_ptrs);

@@ -136,6 +136,13 @@ struct altinj_sim_vcpu {
     struct altinj_hvdb *hvdb;
     struct altinj_faults *faults;           /* hostile-hypervisor runs only, else NULL */
     struct altinj_fault_poster *fposters;   /* one per stream, with faults */
+    /* exits= (altinj_exits_create): the guest's own non-interrupt exits. exit_t is the next
+     * one's virtual time (UINT64_MAX: none), exit_reason its enum altinj_exit_reason. Set
+     * with altinj_sim_vcpu_set_exits before altinj_sim_vcpu_start; NULL: none. */
+    struct altinj_exits *exits;             /* owned */
+    uint64_t exit_t;
+    uint8_t exit_reason;
+    uint64_t last_arrival_t;                /* latest intended time fetched from a stream */
     uint64_t steps_since_delivery;
     unsigned index;
     bool kick_latched;
@@ -155,6 +162,16 @@ int altinj_sim_vcpu_init(struct altinj_sim_vcpu *vc, struct altinj_sim_world *wo
                          uint64_t seed, bool explore, double recut_p);
 void altinj_sim_vcpu_destroy(struct altinj_sim_vcpu *vc);
 
+/*
+ * Gives the vCPU its exits= generator (owned from here; NULL: none). Exits happen at their
+ * times while the guest runs; one that falls while the vCPU is inside a world-loop step waits
+ * until the guest runs again (a guest exits only while it runs). At one instant posts, kicks
+ * and the guest's own events come first. Exits are taken before the run's --duration; with
+ * --events, up to the intended time of the vCPU's last arrival (the exits of a span with no
+ * arrivals left are not simulated).
+ */
+void altinj_sim_vcpu_set_exits(struct altinj_sim_vcpu *vc, struct altinj_exits *exits);
+
 /* Fetches every stream's first arrival, then runs the vCPU's first entry at virtual time 0.
  * Returns 0, or -1 (no memory). */
 int altinj_sim_vcpu_start(struct altinj_sim_vcpu *vc);
@@ -169,6 +186,8 @@ static inline uint64_t altinj_sim_vcpu_next_time(struct altinj_sim_vcpu *vc)
     const uint64_t g = altinj_vcpu_guest_next(&vc->v);
     if (g < t)
         t = g < vc->now ? vc->now : g;
+    if (vc->exit_t < t)
+        t = vc->exit_t < vc->now ? vc->now : vc->exit_t;
     return t;
 }
 

@@ -1,0 +1,1 @@
+target_link_libraries(test_exit_mix PRIVATE altinj_runner)
