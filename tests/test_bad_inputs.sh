@@ -198,6 +198,9 @@ t 2 "--json given twice" bench run "${S[@]}" --json a.json --json b.json
 t 2 "--strategy given twice" bench run "${S[@]}" -s reactive -s paravisor
 t 2 "--events given twice" bench run --mode sim -q -n 5 -n 6
 t 2 "--json given twice" bench compare --json a.json --json b.json good.json good2.json
+t 2 "--seed given twice" faults-table --seed 1 --seed 2
+t 2 "--format given twice" faults-table --format md --format tsv
+t 2 "--strategy given twice" sim-bench -s reactive -s paravisor
 t 2 "unknown option '--frob'" bench run --frob
 t 2 "unexpected argument 'extra'" bench run extra
 t 2 "needs a value" bench run --workload

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "altinj_cli_num.h"
+#include "altinj_cli_once.h"
 #include "altinj_noise.h"
 #include "altinj_repetitions.h"
 #include "altinj_sim.h"
@@ -251,17 +252,9 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
     opterr = 0;
     int c, li = -1;
     while ((c = getopt_long(argc, argv, ":s:w:d:n:c:qh", longopts, &li)) != -1) {
-        if (c > 0 && c <= OPT_NOISE && c != 'q' && c != 'h' && c != ':' && c != '?') {
-            if (seen[c]) {
-                const char *name = NULL;
-                for (size_t k = 0; longopts[k].name; k++)
-                    if (longopts[k].val == c)
-                        name = longopts[k].name;
-                snprintf(err, errlen, "--%s given twice (it takes one value)", name ? name : "?");
-                return ALTINJ_CLI_ERROR;
-            }
-            seen[c] = true;
-        }
+        if (c != 'q' && c != 'h' &&
+            altinj_cli_once(seen, sizeof seen / sizeof seen[0], c, longopts, err, errlen) != 0)
+            return ALTINJ_CLI_ERROR;
         li = -1;
         switch (c) {
         case 's':

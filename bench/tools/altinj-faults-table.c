@@ -29,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "altinj_cli_once.h"
 #include "altinj_cli_num.h"
 #include "altinj_fault_run.h"
 #include "altinj_faults.h"
@@ -277,7 +278,11 @@ int main(int argc, char **argv)
     bool md = true, stress_mode = false;
     char err[256];
     opterr = 0;
+    bool seen[256] = {false};
     for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+        /* --stress and --help are switches; every other option takes one value. */
+        if (c != 'S' && c != 'h' && altinj_cli_once(seen, 256, c, opts, err, sizeof err) != 0)
+            return usage_error(err);
         switch (c) {
         case 'n':
             if (altinj_cli_parse_u64("--events", optarg, 1, UINT64_C(1) << 40, &events, err,

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "altinj_cli_once.h"
 #include "altinj_costs.h"
 #include "altinj_sim.h"
 #include "altinj_workload.h"
@@ -126,7 +127,14 @@ int main(int argc, char **argv)
     };
     int c;
     opterr = 0;
+    bool seen[256] = {false};
+    char err[128];
     while ((c = getopt_long(argc, argv, ":qs:v:m:h", opts, NULL)) != -1) {
+        /* --quick and --help are switches; the others take one value. */
+        if (c != 'q' && c != 'h' && altinj_cli_once(seen, 256, c, opts, err, sizeof err) != 0) {
+            fprintf(stderr, "altinj-sim-bench: %s\n", err);
+            return 2;
+        }
         switch (c) {
         case 'q': quick = true; break;
         case 's': strategy = optarg; break;
