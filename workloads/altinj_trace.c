@@ -46,7 +46,7 @@
 #define MAX_SECONDS (INT64_MAX / 1000000000)
 
 /* perf script lines are under 300 bytes even with long comm names and -F extras. */
-#define ALTINJ_TRACE_MAX_LINE 4096
+#define ALTINJ_TRACE_MAX_LINE 4096u
 
 struct line {
     unsigned cpu;
@@ -364,7 +364,8 @@ static bool callchain_line(const char *line)
 static int read_lines(FILE *f, const char *path, const uint64_t *mask, struct cpu_acc *acc,
                       char *err, size_t errlen)
 {
-    char *buf = malloc(ALTINJ_TRACE_MAX_LINE + 1);
+    /* calloc: clang's analyzer cannot follow read_line's terminator through its loop. */
+    char *buf = calloc(ALTINJ_TRACE_MAX_LINE + 1, 1);
     size_t lineno = 0;
     int rc = 0;
     char why[160];

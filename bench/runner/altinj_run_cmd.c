@@ -251,7 +251,7 @@ static int run_repetition(const struct altinj_run_opts *o, unsigned k,
 {
     struct altinj_run_opts ok = *o;
     ok.seed = o->seed + k;
-    size_t order[ALTINJ_RUN_MAX_STRATEGIES];
+    size_t order[ALTINJ_RUN_MAX_STRATEGIES] = {0}; /* only [0, nstrategies) is used */
     /* One strategy, or one repetition asked for: the order given (a single run of
      * altinj-bench stays what it was before repetitions existed). */
     if (o->repeat > 1)
