@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "altinj_cli_once.h"
 #include "altinj_outputs.h"
 #include "altinj_compare_inputs.h"
 #include "altinj_compare_load.h"
@@ -325,6 +326,7 @@ int altinj_compare_command(int argc, char **argv)
     };
     const char *json = NULL;
     bool force = false;
+    bool seen[OPT_FORCE + 1] = {false}; /* --json only: --metrics may be given again */
     enum altinj_cmp_metric metrics[ALTINJ_CMP_NMETRICS];
     size_t nmetrics = 0;
     for (size_t m = 0; m < ALTINJ_CMP_NMETRICS; m++)
@@ -337,8 +339,9 @@ int altinj_compare_command(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_JSON:
-            if (json)
-                return fail(2, "--json given twice (it names one file)");
+            if (altinj_cli_once(seen, sizeof seen / sizeof seen[0], c, longopts, err,
+                                sizeof err) != 0)
+                return fail(2, err);
             json = optarg;
             break;
         case OPT_METRICS:

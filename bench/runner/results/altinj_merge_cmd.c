@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "altinj_cli_once.h"
 #include "altinj_merge_check.h"
 #include "altinj_outputs.h"
 #include "altinj_path_short.h"
@@ -419,6 +420,14 @@ static const char *guest_sees(json_t *run)
     return "nothing";
 }
 
+/* Element i of a JSON array as a number; NaN when absent or null (an interval with no
+ * repetition kept). */
+static double array_num(json_t *a, size_t i)
+{
+    json_t *v = json_array_get(a, i);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
 /* A metric of a run from its run-level figures (a file without repetitions). */
 static double run_metric(json_t *run, enum altinj_metric m)
 {
@@ -522,12 +531,9 @@ static void write_run(FILE *f, const struct point *p, json_t *run)
         json_t *iv = json_object_get(summary, key);
         if (iv) {
             json_t *ci = json_object_get(iv, "ci95");
-            num(f, json_is_number(json_object_get(iv, "median"))
-                       ? json_number_value(json_object_get(iv, "median")) : NAN);
-            num(f, json_is_number(json_array_get(ci, 0)) ? json_number_value(json_array_get(ci, 0))
-                                                          : NAN);
-            num(f, json_is_number(json_array_get(ci, 1)) ? json_number_value(json_array_get(ci, 1))
-                                                          : NAN);
+            num(f, altinj_mj_num_opt(iv, "median"));
+            num(f, array_num(ci, 0));
+            num(f, array_num(ci, 1));
         } else {
             num(f, run_metric(run, (enum altinj_metric)m));
             num(f, NAN);
@@ -814,10 +820,8 @@ static void write_comparisons(FILE *f, const struct point *pts, size_t n)
             num(f, json_is_true(json_object_get(c, "significant")) ? 1 : 0);
             num(f, altinj_mj_num_opt(c, "effect"));
             json_t *ci = json_object_get(c, "ci95");
-            num(f, json_is_number(json_array_get(ci, 0)) ? json_number_value(json_array_get(ci, 0))
-                                                          : NAN);
-            num(f, json_is_number(json_array_get(ci, 1)) ? json_number_value(json_array_get(ci, 1))
-                                                          : NAN);
+            num(f, array_num(ci, 0));
+            num(f, array_num(ci, 1));
             fputc('\n', f);
         }
     }
@@ -960,6 +964,7 @@ int altinj_merge_command(int argc, char **argv)
     };
     const char *cross = NULL, *cmps = NULL;
     bool micro = false;
+    bool seen[OPT_CMP + 1] = {false};
     char err[ERR_LEN] = "";
     optind = 0; /* glibc: a full reset, so a parse left inside "-hq" leaves no stale state */
     opterr = 0;
@@ -967,16 +972,12 @@ int altinj_merge_command(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_CROSS:
-        case OPT_CMP: {
-            const char **slot = c == OPT_CROSS ? &cross : &cmps;
-            if (*slot) {
-                snprintf(err, sizeof err, "%s given twice (it names one file)",
-                         c == OPT_CROSS ? "--crossovers" : "--comparisons");
+        case OPT_CMP:
+            if (altinj_cli_once(seen, sizeof seen / sizeof seen[0], c, longopts, err,
+                                sizeof err) != 0)
                 return fail(2, err);
-            }
-            *slot = optarg;
+            *(c == OPT_CROSS ? &cross : &cmps) = optarg;
             break;
-        }
         case OPT_MICRO:
             micro = true;
             break;

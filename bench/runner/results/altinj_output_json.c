@@ -56,11 +56,6 @@ static json_t *faults_json(const struct altinj_run_result *r)
     return o;
 }
 
-static double per_event_ns(uint64_t cycles, uint64_t count, uint64_t hz)
-{
-    return count && hz ? (double)cycles * 1e9 / (double)hz / (double)count : 0.0;
-}
-
 static json_t *counts_json(const struct altinj_run_result *r, uint64_t db_writes)
 {
     const struct altinj_counters *c = &r->c;
@@ -163,11 +158,9 @@ static json_t *run_json(const struct altinj_run_meta *meta, const struct altinj_
     json_object_set_new(
         o, "overhead_ns",
         json_pack("{s:f, s:f, s:f}",
-                  "hypervisor_per_exit", per_event_ns(c->hv_cycles, c->exits, r->clock_hz),
-                  "svsm_per_entry", per_event_ns(c->svsm_cycles, c->svsm_entries, r->clock_hz),
-                  "total_per_interrupt",
-                  per_event_ns(c->hv_cycles + c->svsm_cycles, r->verdict.delivered,
-                               r->clock_hz)));
+                  "hypervisor_per_exit", altinj_run_result_ns_per(r, c->hv_cycles, c->exits),
+                  "svsm_per_entry", altinj_run_result_ns_per(r, c->svsm_cycles, c->svsm_entries),
+                  "total_per_interrupt", altinj_metric_of(r, ALTINJ_METRIC_OVERHEAD)));
     json_object_set_new(o, "elapsed_s", json_real(r->elapsed_s));
     json_object_set_new(o, "wall_s", json_real(r->wall_s));
     json_object_set_new(o, "placement", json_string(r->placement));

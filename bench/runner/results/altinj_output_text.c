@@ -96,13 +96,17 @@ F_GETTER(g_failedk, altinj_run_result_per_1000(r, r->c.failed_vmruns))
 F_GETTER(g_svsm, altinj_run_result_per_1000(r, r->c.svsm_entries))
 F_GETTER(g_dbw, altinj_run_result_per_1000(r, r->c.doorbell_writes + r->poster_doorbell_writes))
 F_GETTER(g_kick_delay_us, (double)r->fc.kick_delay_ns / 1000.0)
+/* No exit (or no clock): n/a here, where the JSON keeps its 0. */
 F_GETTER(g_hv_ns, r->c.exits && r->clock_hz
-                      ? (double)r->c.hv_cycles * 1e9 / (double)r->clock_hz / (double)r->c.exits
+                      ? altinj_run_result_ns_per(r, r->c.hv_cycles, r->c.exits)
                       : NAN)
 F_GETTER(g_svsm_ns, r->c.svsm_entries && r->clock_hz
-                        ? (double)r->c.svsm_cycles * 1e9 / (double)r->clock_hz /
-                              (double)r->c.svsm_entries
+                        ? altinj_run_result_ns_per(r, r->c.svsm_cycles, r->c.svsm_entries)
                         : NAN)
+/* The live threads' usage; NaN (printed n/a) in sim, where there are no threads. */
+F_GETTER(g_vcpu_share, r->usage_valid ? r->vcpu_cpu_share : NAN)
+F_GETTER(g_poster_share, r->usage_valid ? r->poster_cpu_share_min : NAN)
+F_GETTER(g_vcpu_nivcsw, r->usage_valid ? (double)r->vcpu_nivcsw : NAN)
 
 /* The live threads' own view of the run: their lowest CPU share over the repetitions and
  * their involuntary context switches (n/a in sim: no threads). */
@@ -114,25 +118,9 @@ static void usage_rows(FILE *f, const struct altinj_run_result *runs, size_t n)
     if (!any)
         return;
     fputs("live threads (lowest CPU share; involuntary switches)\n", f);
-    fprintf(f, "  %-*s", LABEL_W - 2, "vCPU CPU share");
-    for (size_t i = 0; i < n; i++)
-        if (runs[i].usage_valid)
-            fprintf(f, "%*.3f", COL_W, runs[i].vcpu_cpu_share);
-        else
-            fprintf(f, "%*s", COL_W, "n/a");
-    fprintf(f, "\n  %-*s", LABEL_W - 2, "poster CPU share");
-    for (size_t i = 0; i < n; i++)
-        if (runs[i].usage_valid)
-            fprintf(f, "%*.3f", COL_W, runs[i].poster_cpu_share_min);
-        else
-            fprintf(f, "%*s", COL_W, "n/a");
-    fprintf(f, "\n  %-*s", LABEL_W - 2, "vCPU involuntary switches");
-    for (size_t i = 0; i < n; i++)
-        if (runs[i].usage_valid)
-            fprintf(f, "%*" PRIu64, COL_W, runs[i].vcpu_nivcsw);
-        else
-            fprintf(f, "%*s", COL_W, "n/a");
-    fputc('\n', f);
+    row_f(f, "  vCPU CPU share", runs, n, g_vcpu_share, 3);
+    row_f(f, "  poster CPU share", runs, n, g_poster_share, 3);
+    row_f(f, "  vCPU involuntary switches", runs, n, g_vcpu_nivcsw, 0);
 }
 
 /* The vCPU thread's perf counters (altinj_perf JSON kept in the result): one row per counter

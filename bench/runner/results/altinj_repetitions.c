@@ -38,10 +38,8 @@ double altinj_metric_of(const struct altinj_run_result *r, enum altinj_metric m)
     case ALTINJ_METRIC_P999:
         return (double)altinj_hist_value_at_percentile(&r->latency_ns, 99.9) / 1000.0;
     case ALTINJ_METRIC_OVERHEAD:
-        return r->verdict.delivered && r->clock_hz
-                   ? (double)(r->c.hv_cycles + r->c.svsm_cycles) * 1e9 / (double)r->clock_hz /
-                         (double)r->verdict.delivered
-                   : 0.0;
+        return altinj_run_result_ns_per(r, r->c.hv_cycles + r->c.svsm_cycles,
+                                        r->verdict.delivered);
     case ALTINJ_METRIC_WORLD_SWITCHES:
         return altinj_run_result_per_1000(r, altinj_run_result_world_switches(r));
     case ALTINJ_METRIC__COUNT:
@@ -140,9 +138,10 @@ int altinj_repetitions_analyse(struct altinj_repetitions *r, uint64_t seed)
     uint64_t stream = seed;
     for (size_t s = 0; s < r->nstrategies; s++)
         for (int m = 0; m < ALTINJ_METRIC__COUNT; m++) {
-            const size_t k = kept_values(r, s, (enum altinj_metric)m, a);
-            r->kept[s] = k;
-            if (altinj_stats_median_ci(a, k, altinj_splitmix64(&stream), &r->summary[s][m]) != 0)
+            /* The same repetitions for every metric: `disturbed` is per repetition. */
+            r->kept[s] = kept_values(r, s, (enum altinj_metric)m, a);
+            if (altinj_stats_median_ci(a, r->kept[s], altinj_splitmix64(&stream),
+                                       &r->summary[s][m]) != 0)
                 goto out;
         }
     size_t c = 0;

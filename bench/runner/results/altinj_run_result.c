@@ -35,6 +35,14 @@ double altinj_run_result_per_1000(const struct altinj_run_result *r, uint64_t co
     return d ? 1000.0 * (double)count / (double)d : 0.0;
 }
 
+double altinj_run_result_ns_per(const struct altinj_run_result *r, uint64_t cycles,
+                                uint64_t count)
+{
+    return count && r->clock_hz
+               ? (double)cycles * 1e9 / (double)r->clock_hz / (double)count
+               : 0.0;
+}
+
 uint64_t altinj_run_result_world_switches(const struct altinj_run_result *r)
 {
     return r->c.exits + r->c.vmruns + 2 * r->c.svsm_entries;

@@ -86,4 +86,8 @@ uint64_t altinj_run_result_world_switches(const struct altinj_run_result *r);
 /* Per 1000 delivered interrupts (0 when none was delivered). */
 double altinj_run_result_per_1000(const struct altinj_run_result *r, uint64_t count);
 
+/* `cycles` of the run's clock in ns per one of `count` (0 when count or the clock is 0). */
+double altinj_run_result_ns_per(const struct altinj_run_result *r, uint64_t cycles,
+                                uint64_t count);
+
 #endif
