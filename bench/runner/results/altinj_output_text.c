@@ -286,5 +286,13 @@ void altinj_output_text(FILE *f, const struct altinj_run_meta *meta,
         repetition_rows(f, runs, n, reps);
         comparison_rows(f, runs, reps);
     }
-    fprintf(f, "\nassumption: %s\n", ALTINJ_ASSUMPTION_HVDB_FLAG);
+    /* The two model premises first: the sources disagree on them and the verdicts depend on
+     * them, so a table read alone must say which reading produced it. */
+    char line[512];
+    fputc('\n', f);
+    for (size_t k = 0; k < 2; k++) {
+        altinj_run_meta_assumption(meta, k, line, sizeof line);
+        fprintf(f, "assumption: %s\n", line);
+    }
+    fprintf(f, "assumption: %s\n", ALTINJ_ASSUMPTION_HVDB_FLAG);
 }
