@@ -17,6 +17,11 @@ struct altinj_counters {
     uint64_t invalid_vmruns;      /* of which failed with VMEXIT_INVALID (EFER.SVME clear) */
     uint64_t svsm_entries;        /* VMPL0 runs (VMPL switches there and back) */
     uint64_t svsm_by_reason[ALTINJ_SVSM__COUNT]; /* the hypervisor's reason for each */
+    uint64_t switches_cancelled;  /* switches to the guest VMPL0 cancelled (NoFurtherSignal set);
+                                     each re-runs the pass within the same VMPL0 run */
+    uint64_t stale_copies;        /* EXITINTINFO copied into EVENTINJ again by a pass after a
+                                     cancelled switch: the last real exit's event, already
+                                     handled (counted apart from reinjections) */
     uint64_t doorbell_writes;     /* the row's own hypervisor writes to the #HV doorbell page */
     uint64_t doorbell_reads;      /* SVSM consumes of the doorbell page */
     uint64_t busy_events;         /* exits that cut a delivery (EXITINTINFO.V=1) */

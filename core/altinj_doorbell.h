@@ -147,6 +147,16 @@ static inline bool altinj_hvdb_pending(struct altinj_hvdb *db)
 
 /* ---- SVSM side (the CPU that owns the page; may be interrupted and re-entered) ---- */
 
+/* COCONUT's switch_to_vmpl test (kernel/src/sev/ghcb.rs, `testw $0x8000` on the page's first
+ * word): is NoFurtherSignal set, so that a #HV is on its way and the switch to the guest must
+ * be cancelled? acquire: pairs with the acq_rel fetch_or in altinj_hvdb_signal, so the pass
+ * that runs instead of the switch sees the post that set the bit. */
+static inline bool altinj_hvdb_signal_pending(struct altinj_hvdb *db)
+{
+    return (atomic_load_explicit(&db->flags, memory_order_acquire) &
+            ALTINJ_HVDB_FLAG_NO_FURTHER_SIGNAL) != 0;
+}
+
 /* Clear-before-process of the flags byte, as COCONUT-SVSM process_pending_events does:
  * atomically clears NoFurtherSignal and NMI-pending and returns the old byte. A zero byte is
  * read, not written, so an idle doorbell line is not pulled into the exclusive state on every

@@ -109,6 +109,11 @@ struct altinj_svsm_policy {
     /* MUTANT only: NoFurtherSignal is cleared at the end of the pass instead of before it
      * processes anything. */
     bool clear_signal_late;
+    /* The switch to the guest is cancelled while NoFurtherSignal is set, and the cancelled
+     * switch counts as a return from the guest: the whole pass (on_entry included) runs again
+     * (COCONUT switch_to_vmpl, kernel/src/sev/ghcb.rs: "An aborted VMPL switch is treated as a
+     * successful switch"). */
+    bool cancel_on_signal;
     /* A test-only mutant with a known bug (excluded from `all`). */
     bool mutant;
 };
@@ -117,7 +122,7 @@ struct altinj_svsm_policy {
 extern const struct altinj_hv_policy altinj_hv_never, altinj_hv_exitintinfo, altinj_hv_flag,
     altinj_hv_every_exit;
 extern const struct altinj_svsm_policy altinj_svsm_coconut, altinj_svsm_flag_only,
-    altinj_svsm_openhcl;
+    altinj_svsm_openhcl, altinj_svsm_coconut_clear_eii;
 /* Test-only mutants (altinj_strategy.h). */
 extern const struct altinj_svsm_policy altinj_svsm_coconut_pr881, altinj_svsm_coconut_pr1064,
     altinj_svsm_flag_trusting, altinj_svsm_coconut_pbc;

@@ -79,8 +79,10 @@ const struct altinj_hv_policy altinj_hv_flag = {
 const struct altinj_hv_policy altinj_hv_every_exit = {
     .name = "every-exit",
     .summary = "every exit goes to VMPL0 first",
-    .source = "microsoft/openvmm 1488a37b: OpenHCL's VTL2 handles every VTL0 exit "
-              "(openhcl/virt_mshv_vtl/src/processor/snp/mod.rs run_vp_snp)",
+    .source = "ASSUMPTION: the host sends every VTL0 exit to VTL2; microsoft/openvmm 1488a37b "
+              "shows only VTL2's side (openhcl/virt_mshv_vtl/src/processor/snp/mod.rs "
+              "run_vp_snp handles whatever exit it is given, and also returns on a signal), not "
+              "the Hyper-V host's routing",
     .after_exit = every_exit_after_exit,
 };
 

@@ -29,23 +29,36 @@ static void coconut_pr1064_init_vmsa(struct altinj_vmsa *vmsa)
 
 /* enter_guest after switch_to_vmpl returns (kernel/src/vmm/execloop.rs): vmsa.disable(), then
  * ai_handle_intercepts, then get_svsm_request_message (the guest's request). */
-static void coconut_exit_processing(struct altinj_vcpu *v, bool reinject)
+static void coconut_on_entry(struct altinj_vcpu *v)
 {
     altinj_svme_disable(v->vmsa);
-    const struct altinj_ai_result r = altinj_ai_handle_intercepts(v->vmsa, reinject);
+    const struct altinj_ai_result r = altinj_ai_handle_intercepts(v->vmsa);
     altinj_vcpu_note_reinjection(v, r.copied, r.was_busy);
     altinj_vcpu_svsm_guest_request(v);
 }
 
-static void coconut_on_entry(struct altinj_vcpu *v)
-{
-    coconut_exit_processing(v, true);
-}
-
-/* MUTANT pr881: ai_handle_intercepts before svsm PR #881 had no EXITINTINFO copy. */
+/* MUTANT pr881: the pass before svsm PR #881 ("cpu: Make sure interrupts do not disappear",
+ * commit 6557794b), which added ai_handle_intercepts whole: neither the EXITINTINFO copy nor the
+ * BUSY clear exists, so a cut event is dropped (software premise) or the VMSA stays BUSY and
+ * every VMRUN of it fails (hardware premise). */
 static void coconut_pr881_on_entry(struct altinj_vcpu *v)
 {
-    coconut_exit_processing(v, false);
+    altinj_svme_disable(v->vmsa);
+    altinj_vcpu_svsm_guest_request(v);
+}
+
+/* PROPOSED FIX, not shipped: COCONUT's pass that also clears EXITINTINFO after copying it, as
+ * OpenHCL does ("so that it is not examined again on a subsequent reentry"). COCONUT as shipped
+ * leaves it, so a pass re-run after a cancelled switch (switch_to_vmpl, NoFurtherSignal set)
+ * copies the last exit's event over whatever present_interrupts has put in EVENTINJ since. */
+static void coconut_clear_eii_on_entry(struct altinj_vcpu *v)
+{
+    altinj_svme_disable(v->vmsa);
+    const struct altinj_ai_result r = altinj_ai_handle_intercepts(v->vmsa);
+    if (r.copied)
+        altinj_vmsa_store(v->vmsa, ALTINJ_VF_EXITINTINFO, ALTINJ_VW_SVSM, 0, memory_order_relaxed);
+    altinj_vcpu_note_reinjection(v, r.copied, r.was_busy);
+    altinj_vcpu_svsm_guest_request(v);
 }
 
 /* The top of enter_guest's loop: update_apic_emulation, then vmsa.enable(), then the switch. */
@@ -72,7 +85,7 @@ static void flag_only_on_entry(struct altinj_vcpu *v)
     altinj_svme_disable(v->vmsa);
     if (take_flag(v)) {
         /* The flag only says where to look: what is done is read from the VMSA itself. */
-        const struct altinj_ai_result r = altinj_ai_handle_intercepts(v->vmsa, true);
+        const struct altinj_ai_result r = altinj_ai_handle_intercepts(v->vmsa);
         if (!altinj_event_is_valid(r.exitintinfo) && !r.was_busy)
             v->c.hvdb_flags_spurious++;
         altinj_vcpu_note_reinjection(v, r.copied, r.was_busy);
@@ -113,17 +126,20 @@ static void flag_trusting_pre_entry(struct altinj_vcpu *v)
 /* ---- openhcl: OpenHCL, openvmm 1488a37b ---- */
 
 /* init_vmsa (snp/mod.rs): EFER.SVME set ("must always have the SVME bit set"), Alternate
- * Injection set, and `set_guest_busy(true)`: the VMSA starts not runnable. */
+ * Injection set, `set_guest_busy(true)` (the VMSA starts not runnable), and the benign exit
+ * code INTR ("so that any attempt to process intercepts prior to VM execution will not result
+ * in erroneous intercept delivery"). */
 static void openhcl_init_vmsa(struct altinj_vmsa *vmsa)
 {
     atomic_store_explicit(&vmsa->efer, ALTINJ_EFER_SVME, memory_order_relaxed);
     atomic_store_explicit(&vmsa->vintr_ctrl, ALTINJ_VINTR_BUSY, memory_order_relaxed);
+    atomic_store_explicit(&vmsa->guest_exit_code, ALTINJ_VMEXIT_INTR, memory_order_relaxed);
 }
 
 /* run_vp_snp after runner.run() returns: test-and-set BUSY (counted in guest_busy), the
  * Alternate Injection block (re-inject unless a software event, clear EXITINTINFO), the V_IRQ
  * acknowledgement and `set_irq(false)`, the lazy EOI, then the exit itself, whose only kind
- * here that VTL2 handles is the guest's APIC EOI. */
+ * here that VTL2 handles is the guest's APIC EOI, then the exit code reset to INTR. */
 static void openhcl_on_entry(struct altinj_vcpu *v)
 {
     const bool was_busy = altinj_busy_test_and_set(v->vmsa);
@@ -143,6 +159,10 @@ static void openhcl_on_entry(struct altinj_vcpu *v)
         v->c.repairs++;
     altinj_apic_openhcl_after_exit(&v->apic, v->vmsa);
     altinj_vcpu_svsm_guest_request(v);
+    /* The end of run_vp_snp's exit handling: set_guest_error_code(INTR), "This prevents the
+     * hypervisor from presenting the same #VC twice" (it is also init_vmsa's benign value). */
+    altinj_vmsa_store(v->vmsa, ALTINJ_VF_EXIT_CODE, ALTINJ_VW_SVSM, ALTINJ_VMEXIT_INTR,
+                      memory_order_relaxed);
 }
 
 /* The run loop's poll_apic (V_IRQ), then run_vp_snp: "Clear the guest busy bit
@@ -168,6 +188,7 @@ const struct altinj_svsm_policy altinj_svsm_coconut = {
     .init_vmsa = coconut_init_vmsa,
     .on_entry = coconut_on_entry,
     .pre_entry = coconut_pre_entry,
+    .cancel_on_signal = true,
 };
 
 const struct altinj_svsm_policy altinj_svsm_flag_only = {
@@ -177,6 +198,7 @@ const struct altinj_svsm_policy altinj_svsm_flag_only = {
     .init_vmsa = coconut_init_vmsa,
     .on_entry = flag_only_on_entry,
     .pre_entry = coconut_pre_entry,
+    .cancel_on_signal = true,
 };
 
 const struct altinj_svsm_policy altinj_svsm_openhcl = {
@@ -192,6 +214,18 @@ const struct altinj_svsm_policy altinj_svsm_openhcl = {
     .pre_entry = openhcl_pre_entry,
 };
 
+const struct altinj_svsm_policy altinj_svsm_coconut_clear_eii = {
+    .name = "coconut-clear-eii",
+    .summary = "PROPOSED FIX (not shipped): COCONUT's pass that clears EXITINTINFO after the "
+               "copy, so a pass re-run after a cancelled switch does not copy a stale event",
+    .source = "this harness, on " COCONUT_SOURCE "; the clear as microsoft/openvmm 1488a37b "
+              "run_vp_snp does it",
+    .init_vmsa = coconut_init_vmsa,
+    .on_entry = coconut_clear_eii_on_entry,
+    .pre_entry = coconut_pre_entry,
+    .cancel_on_signal = true,
+};
+
 /* ---- test-only mutants ---- */
 
 const struct altinj_svsm_policy altinj_svsm_coconut_pr881 = {
@@ -202,6 +236,7 @@ const struct altinj_svsm_policy altinj_svsm_coconut_pr881 = {
     .init_vmsa = coconut_init_vmsa,
     .on_entry = coconut_pr881_on_entry,
     .pre_entry = coconut_pre_entry,
+    .cancel_on_signal = true,
     .mutant = true,
 };
 
@@ -213,6 +248,7 @@ const struct altinj_svsm_policy altinj_svsm_coconut_pr1064 = {
     .init_vmsa = coconut_pr1064_init_vmsa,
     .on_entry = coconut_on_entry,
     .pre_entry = coconut_pre_entry,
+    .cancel_on_signal = true,
     .mutant = true,
 };
 
@@ -224,6 +260,7 @@ const struct altinj_svsm_policy altinj_svsm_flag_trusting = {
     .init_vmsa = coconut_init_vmsa,
     .on_entry = flag_trusting_on_entry,
     .pre_entry = flag_trusting_pre_entry,
+    .cancel_on_signal = true,
     .mutant = true,
 };
 
@@ -236,6 +273,7 @@ const struct altinj_svsm_policy altinj_svsm_coconut_pbc = {
     .init_vmsa = coconut_init_vmsa,
     .on_entry = coconut_on_entry,
     .pre_entry = coconut_pre_entry,
+    .cancel_on_signal = true,
     .clear_signal_late = true,
     .mutant = true,
 };
@@ -244,6 +282,7 @@ static const struct altinj_svsm_policy *const svsm_policies[] = {
     &altinj_svsm_coconut,
     &altinj_svsm_flag_only,
     &altinj_svsm_openhcl,
+    &altinj_svsm_coconut_clear_eii,
     &altinj_svsm_coconut_pr881,
     &altinj_svsm_coconut_pr1064,
     &altinj_svsm_flag_trusting,

@@ -83,15 +83,13 @@ struct altinj_ai_result {
 /*
  * COCONUT-SVSM PerCpu::ai_handle_intercepts (kernel/src/cpu/percpu.rs, f4bc4bcd), in its order:
  * read EXITINTINFO; if V, write it into EVENTINJ (no filter for software events, EXITINTINFO
- * left as it is); then if BUSY, clear it. `reinject` false is svsm PR #881's bug (the copy
- * missing: "interrupts disappear"), for the mutant row only.
+ * left as it is); then if BUSY, clear it.
  */
-static inline struct altinj_ai_result altinj_ai_handle_intercepts(struct altinj_vmsa *vmsa,
-                                                                  bool reinject)
+static inline struct altinj_ai_result altinj_ai_handle_intercepts(struct altinj_vmsa *vmsa)
 {
     struct altinj_ai_result r = {
         .exitintinfo = altinj_vmsa_load(vmsa, ALTINJ_VF_EXITINTINFO, memory_order_relaxed)};
-    if (reinject && altinj_event_is_valid(r.exitintinfo)) {
+    if (altinj_event_is_valid(r.exitintinfo)) {
         altinj_vmsa_store(vmsa, ALTINJ_VF_EVENT_INJ, ALTINJ_VW_SVSM, r.exitintinfo,
                           memory_order_relaxed);
         r.copied = true;

@@ -53,13 +53,15 @@ static const struct altinj_strategy named[] = {
 static const struct altinj_strategy mutants[] = {
     {
         .name = "mutant-pr881",
-        .summary = "MUTANT (test only): COCONUT's pass without the EXITINTINFO copy",
-        .source = "coconut-svsm/svsm PR #881 'cpu: Make sure interrupts do not disappear'",
+        .summary = "MUTANT (test only): COCONUT's pass before ai_handle_intercepts existed "
+                   "(no EXITINTINFO copy, no BUSY clear)",
+        .source = "coconut-svsm/svsm PR #881 'cpu: Make sure interrupts do not disappear' "
+                  "(commit 6557794b adds ai_handle_intercepts; the row is the code before it)",
         .hv = &altinj_hv_exitintinfo,
         .svsm = &altinj_svsm_coconut_pr881,
         .mutant = true,
-        .expect = "lost",
-        .needs = "busy > 0",
+        .expect = "panic",
+        .needs = "busy > 0 (hardware premise: panic, BUSY left set; software premise: lost)",
     },
     {
         .name = "mutant-pr1064",
@@ -103,6 +105,9 @@ static const struct altinj_strategy composed[] = {
      .hv = &altinj_hv_never, .svsm = &altinj_svsm_flag_only},
     {.name = "never+openhcl", .summary = "composition: hypervisor never, SVSM openhcl",
      .hv = &altinj_hv_never, .svsm = &altinj_svsm_openhcl},
+    {.name = "never+coconut-clear-eii",
+     .summary = "composition: hypervisor never, SVSM coconut-clear-eii (proposed fix)",
+     .hv = &altinj_hv_never, .svsm = &altinj_svsm_coconut_clear_eii},
     {.name = "exitintinfo+coconut",
      .summary = "composition: hypervisor exitintinfo, SVSM coconut (= unconditional)",
      .hv = &altinj_hv_exitintinfo, .svsm = &altinj_svsm_coconut},
@@ -110,12 +115,18 @@ static const struct altinj_strategy composed[] = {
      .hv = &altinj_hv_exitintinfo, .svsm = &altinj_svsm_flag_only},
     {.name = "exitintinfo+openhcl", .summary = "composition: hypervisor exitintinfo, SVSM openhcl",
      .hv = &altinj_hv_exitintinfo, .svsm = &altinj_svsm_openhcl},
+    {.name = "exitintinfo+coconut-clear-eii",
+     .summary = "composition: hypervisor exitintinfo, SVSM coconut-clear-eii (proposed fix)",
+     .hv = &altinj_hv_exitintinfo, .svsm = &altinj_svsm_coconut_clear_eii},
     {.name = "flag+coconut", .summary = "composition: hypervisor flag, SVSM coconut",
      .hv = &altinj_hv_flag, .svsm = &altinj_svsm_coconut},
     {.name = "flag+flag-only", .summary = "composition: hypervisor flag, SVSM flag-only (= hvdb-flag)",
      .hv = &altinj_hv_flag, .svsm = &altinj_svsm_flag_only},
     {.name = "flag+openhcl", .summary = "composition: hypervisor flag, SVSM openhcl",
      .hv = &altinj_hv_flag, .svsm = &altinj_svsm_openhcl},
+    {.name = "flag+coconut-clear-eii",
+     .summary = "composition: hypervisor flag, SVSM coconut-clear-eii (proposed fix)",
+     .hv = &altinj_hv_flag, .svsm = &altinj_svsm_coconut_clear_eii},
     {.name = "every-exit+coconut", .summary = "composition: hypervisor every-exit, SVSM coconut",
      .hv = &altinj_hv_every_exit, .svsm = &altinj_svsm_coconut},
     {.name = "every-exit+flag-only", .summary = "composition: hypervisor every-exit, SVSM flag-only",
@@ -123,6 +134,9 @@ static const struct altinj_strategy composed[] = {
     {.name = "every-exit+openhcl",
      .summary = "composition: hypervisor every-exit, SVSM openhcl (= paravisor)",
      .hv = &altinj_hv_every_exit, .svsm = &altinj_svsm_openhcl},
+    {.name = "every-exit+coconut-clear-eii",
+     .summary = "composition: hypervisor every-exit, SVSM coconut-clear-eii (proposed fix)",
+     .hv = &altinj_hv_every_exit, .svsm = &altinj_svsm_coconut_clear_eii},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -167,4 +181,14 @@ int altinj_strategy_describe_source(const struct altinj_strategy *s, char *buf, 
         return snprintf(buf, len, "%s", s->source);
     return snprintf(buf, len, "hypervisor %s: %s; SVSM %s: %s", s->hv->name, s->hv->source,
                     s->svsm->name, s->svsm->source);
+}
+
+const char *altinj_strategy_caveat(const struct altinj_strategy *s)
+{
+    if (s->svsm == &altinj_svsm_openhcl && s->hv->virtual_gif)
+        return "OpenHCL's VMSA leaves VGIF clear (init_vmsa) and queues interrupts only in "
+               "V_IRQ, while this hypervisor enables virtual GIF as KVM does (svm.c init_vmcb): "
+               "the guest never takes a V_IRQ, so expect every interrupt lost; no shipping "
+               "system pairs them (paravisor is every-exit+openhcl)";
+    return NULL;
 }

@@ -18,9 +18,11 @@
  *
  * Test-only mutant rows, each a real or documented bug that the oracle (live and sim) and the
  * spin model must catch (tests/test_mutants.c, scripts/model-check):
- *   mutant-pr881               exitintinfo + coconut without the EXITINTINFO copy (svsm PR #881:
- *                              "Make sure interrupts do not disappear"): the cut interrupt is
- *                              lost and its vector stays in service
+ *   mutant-pr881               exitintinfo + coconut before ai_handle_intercepts existed (svsm
+ *                              PR #881, commit 6557794b: "Make sure interrupts do not
+ *                              disappear"): no copy, no BUSY clear; hardware premise: every
+ *                              VMRUN of the BUSY VMSA fails (panic); software premise: the cut
+ *                              interrupt is lost and its vector stays in service
  *   mutant-pr1064              exitintinfo + coconut whose guest VMSA has VGIF clear (svsm PR
  *                              #1064): a queued V_IRQ is never taken (needs masked=)
  *   mutant-trust-flag          flag + flag-only that trusts the flag instead of the page: on the
@@ -64,6 +66,12 @@ const struct altinj_strategy *altinj_mutant_at(size_t index);
 /* The row's source: its own for named rows and mutants; for a composition, its two policies'
  * ("hypervisor: ...; SVSM: ..."). Returns what snprintf would. */
 int altinj_strategy_describe_source(const struct altinj_strategy *s, char *buf, size_t len);
+
+/* A pairing known to fail for a reason outside the design question, in a sentence for the
+ * user (the run prints it before it starts), or NULL. OpenHCL's VMSA leaves VGIF clear and
+ * presents interrupts only through V_IRQ; a hypervisor that enables virtual GIF, as KVM does,
+ * never lets the guest take one. */
+const char *altinj_strategy_caveat(const struct altinj_strategy *s);
 
 /* A named row, a mutant, or "HV+SVSM" with a hypervisor and a non-mutant SVSM policy name;
  * NULL if there is none. Compositions are static rows of their own name, even when they pair

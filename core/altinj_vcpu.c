@@ -13,6 +13,9 @@
 /* Things the running guest may do at one instant (take a V_IRQ, raise an event, execute an
  * instruction again) before the loop counts it as a livelock of the model itself. */
 #define ALTINJ_MAX_GUEST_ACTIONS (1u << 16)
+/* Switches to the guest cancelled in a row within one VMPL0 run before the run is judged a
+ * livelock (each needs a fresh NoFurtherSignal from a post). */
+#define ALTINJ_MAX_SWITCH_CANCELS (1u << 16)
 
 static void spend(struct altinj_vcpu *v, enum altinj_cost_kind kind)
 {
@@ -141,7 +144,9 @@ void altinj_vcpu_svsm_guest_request(struct altinj_vcpu *v)
 
 void altinj_vcpu_note_reinjection(struct altinj_vcpu *v, bool copied, bool was_busy)
 {
-    if (copied)
+    if (copied && v->pass_after_cancel)
+        v->c.stale_copies++;
+    else if (copied)
         v->c.reinjections++;
     if (was_busy)
         v->c.repairs++;
@@ -161,19 +166,35 @@ static void svsm_run(struct altinj_vcpu *v, enum altinj_svsm_reason why)
     v->c.svsm_entries++;
     v->c.svsm_by_reason[why]++;
     spend(v, ALTINJ_COST_VMPL_SWITCH);
-    /* VMPL0's #HV handler runs first (COCONUT process_pending_events): NoFurtherSignal and NMI
-     * cleared before anything is processed ("Clear the NoFurtherSignal bit before
-     * processing"), so a post that lands later signals again. */
-    const bool late = v->strategy->svsm->clear_signal_late;
-    if (!late)
-        take_flags(v);
-    if (why != ALTINJ_SVSM_START)
-        v->strategy->svsm->on_entry(v);
-    yield(v, ALTINJ_YIELD_SVSM_ENTERED);
-    v->strategy->svsm->pre_entry(v);
-    if (late)
-        take_flags(v); /* MUTANT: a post since the doorbell consume sent no kick */
-    yield(v, ALTINJ_YIELD_SVSM_LEAVING);
+    const struct altinj_svsm_policy *p = v->strategy->svsm;
+    for (uint64_t cancels = 0;; cancels++) {
+        /* VMPL0's #HV handler runs first (COCONUT process_pending_events): NoFurtherSignal and
+         * NMI cleared before anything is processed ("Clear the NoFurtherSignal bit before
+         * processing"), so a post that lands later signals again. */
+        if (!p->clear_signal_late)
+            take_flags(v);
+        /* A cancelled switch returns like a switch from the guest: the exit processing runs
+         * again, on the EXITINTINFO of the last real exit, which COCONUT never clears. */
+        v->pass_after_cancel = cancels > 0;
+        if (why != ALTINJ_SVSM_START || cancels > 0)
+            p->on_entry(v);
+        v->pass_after_cancel = false;
+        yield(v, ALTINJ_YIELD_SVSM_ENTERED);
+        p->pre_entry(v);
+        if (p->clear_signal_late)
+            take_flags(v); /* MUTANT: a post since the doorbell consume sent no kick */
+        yield(v, ALTINJ_YIELD_SVSM_LEAVING);
+        if (!p->cancel_on_signal || v->fatal || !altinj_hvdb_signal_pending(v->hvdb))
+            break;
+        v->c.switches_cancelled++;
+        /* Each cancel needs a post since the last take_flags; a hypervisor that re-sets the bit
+         * forever would hold the vCPU in VMPL0 (COCONUT has no bound). */
+        if (cancels + 1 >= ALTINJ_MAX_SWITCH_CANCELS) {
+            fatal(v, "the switch to the guest was cancelled too often in a row "
+                     "(NoFurtherSignal set again each time)");
+            break;
+        }
+    }
     v->c.svsm_cycles += altinj_vcpu_now(v) - t0;
 }
 

@@ -127,6 +127,7 @@ struct altinj_vcpu {
     struct altinj_apic apic;
     struct altinj_ledger ledger;
     uint64_t policy_note;  /* a policy's own note from its exit processing to its pre-entry */
+    bool pass_after_cancel; /* the exit processing runs after a cancelled switch, not an exit */
     /* model-only */
     struct altinj_guest guest;
     bool started;

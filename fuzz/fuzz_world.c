@@ -10,7 +10,8 @@
  * keep every event exactly once under a hostile hypervisor (altinj-faults-table --stress:
  * reactive, unconditional and paravisor, with softint-copy=advance and the hardware premise):
  * every posted event delivered exactly once. For hvdb-flag (whose flag-only SVSM may lose
- * interrupts when an omitted flag meets doorbell work): nothing delivered twice.
+ * interrupts when an omitted flag meets doorbell work): nothing delivered twice. Neither holds
+ * where COCONUT's pass copied a stale EXITINTINFO after a cancelled switch (stale_copies).
  *
  * Input: [0] row (bits 1:0), max cuts (bits 3:2, +1), premise (bit 4), softint-copy (bit 5);
  * [1] fault mask (bit k: fault k at rate 0.5); [2..9] fault seed (little endian); [10] n, then
@@ -259,10 +260,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     altinj_faults_reconcile(&w.v);
     const struct altinj_oracle_verdict verdict = altinj_oracle_verdict(&w.oracle, w.posted);
     const bool fatal = w.st == ALTINJ_STEP_FATAL;
+    /* COCONUT's shipped pass re-run after a cancelled switch copies a stale EXITINTINFO
+     * (README "The cancelled switch"): a known finding, not a harness bug, so a run where it
+     * happened is held to the invariants only. */
+    const bool stale = w.v.c.stale_copies != 0;
     const bool strict = model.busy_premise == ALTINJ_PREMISE_HARDWARE &&
                         model.softint_copy == ALTINJ_SOFTINT_COPY_ADVANCE &&
-                        s->svsm != &altinj_svsm_flag_only;
-    const bool no_dups = model.softint_copy == ALTINJ_SOFTINT_COPY_ADVANCE;
+                        s->svsm != &altinj_svsm_flag_only && !stale;
+    const bool no_dups = model.softint_copy == ALTINJ_SOFTINT_COPY_ADVANCE && !stale;
     if (!idle || w.v.c.internal_errors != 0 ||
         (strict && (fatal || verdict.lost != 0 || verdict.duplicated != 0)) ||
         (no_dups && verdict.duplicated != 0)) {

@@ -237,18 +237,21 @@ inline reinject() {
 }
 
 /* COCONUT ai_handle_intercepts: EXITINTINFO.V -> copy into EVENTINJ (EXITINTINFO left as it
- * is); then BUSY -> clear (a plain read-modify-write). */
+ * is); then BUSY -> clear (a plain read-modify-write). MUTANT_PR881: the pass before svsm PR
+ * #881 (commit 6557794b added ai_handle_intercepts whole), neither copy nor BUSY clear. */
 inline ai_handle_intercepts() {
 #ifndef MUTANT_PR881
   if
   :: exitintinfo != 0 -> reinject()
   :: else -> skip
   fi;
-#endif
   if
   :: busy -> busy = 0
   :: else -> skip
   fi
+#else
+  skip
+#endif
 }
 
 /* On every return to VMPL0 after the guest ran or failed to run (not for the first entry). */

@@ -349,6 +349,7 @@ static void openhcl_cut_interrupt(void **state)
         "svsm vintr_ctrl +busy",   /* run_vp_snp: guest_busy_bit_test_and_set */
         /* Alternate Injection block: EXITINTINFO.V clear, no write */
         "svsm vintr_ctrl =",       /* set_irq(false) after the exit */
+        "svsm exit_code VMEXIT_INTR", /* set_guest_error_code(INTR), the end of exit handling */
         "svsm vintr_ctrl =",       /* poll_apic: set_irq(false) ("Clear any pending interrupt") */
         "svsm vintr_ctrl +virq:0x30", /* handle_interrupt */
         "svsm vintr_ctrl -busy",   /* run_vp_snp: set_guest_busy(false), then the run */
@@ -358,16 +359,19 @@ static void openhcl_cut_interrupt(void **state)
         "svsm vintr_ctrl =",       /* test-and-set finds BUSY set (a locked RMW still writes) */
         "svsm event_inj ext:0x30", /* an external interrupt: injected as found */
         "svsm exitintinfo 0",      /* "so that it is not examined again" */
-        "svsm vintr_ctrl =", "svsm vintr_ctrl =", /* set_irq(false) twice, nothing to present */
+        "svsm vintr_ctrl =", "svsm exit_code VMEXIT_INTR",
+        "svsm vintr_ctrl =",       /* set_irq(false) after the exit and in poll_apic */
         "svsm vintr_ctrl -busy", "hw event_inj 0", NULL};
     static const char *const sw[] = {
         "hw exit_code VMEXIT_INTR", "hw exitintinfo 0", "svsm vintr_ctrl +busy",
-        "svsm vintr_ctrl =", "svsm vintr_ctrl =", "svsm vintr_ctrl +virq:0x30",
+        "svsm vintr_ctrl =", "svsm exit_code VMEXIT_INTR", "svsm vintr_ctrl =",
+        "svsm vintr_ctrl +virq:0x30",
         "svsm vintr_ctrl -busy", "hw vintr_ctrl -virq", "hw exit_code VMEXIT_NPF",
         "hw exitintinfo ext:0x30",
         "svsm vintr_ctrl +busy",   /* software premise: the test-and-set is what sets BUSY */
         "svsm event_inj ext:0x30", "svsm exitintinfo 0", "svsm vintr_ctrl =",
-        "svsm vintr_ctrl =", "svsm vintr_ctrl -busy", "hw event_inj 0", NULL};
+        "svsm exit_code VMEXIT_INTR", "svsm vintr_ctrl =", "svsm vintr_ctrl -busy",
+        "hw event_inj 0", NULL};
     check(&(struct run){"paravisor", HW, ADVANCE, CUT_INTERRUPT, 0}, hw);
     check(&(struct run){"paravisor", SW, ADVANCE, CUT_INTERRUPT, 0}, sw);
 }
@@ -378,12 +382,13 @@ static void openhcl_cut_fault(void **state)
     static const char *const hw[] = {
         "hw exit_code VMEXIT_NPF", "hw exitintinfo exc:0x0e", "hw vintr_ctrl +busy",
         "svsm vintr_ctrl =", "svsm event_inj exc:0x0e", "svsm exitintinfo 0",
-        "svsm vintr_ctrl =", "svsm vintr_ctrl =", "svsm vintr_ctrl -busy", "hw event_inj 0",
-        NULL};
+        "svsm vintr_ctrl =", "svsm exit_code VMEXIT_INTR", "svsm vintr_ctrl =",
+        "svsm vintr_ctrl -busy", "hw event_inj 0", NULL};
     static const char *const sw[] = {
         "hw exit_code VMEXIT_NPF", "hw exitintinfo exc:0x0e", "svsm vintr_ctrl +busy",
         "svsm event_inj exc:0x0e", "svsm exitintinfo 0", "svsm vintr_ctrl =",
-        "svsm vintr_ctrl =", "svsm vintr_ctrl -busy", "hw event_inj 0", NULL};
+        "svsm exit_code VMEXIT_INTR", "svsm vintr_ctrl =", "svsm vintr_ctrl -busy",
+        "hw event_inj 0", NULL};
     check(&(struct run){"paravisor", HW, ADVANCE, CUT_FAULT, 0}, hw);
     check(&(struct run){"paravisor", SW, ADVANCE, CUT_FAULT, 0}, sw);
 }
@@ -395,8 +400,8 @@ static void openhcl_cut_softint(void **state)
     (void)state;
     static const char *const hw[] = {
         "hw exit_code VMEXIT_NPF", "hw exitintinfo soft:0x80", "hw vintr_ctrl +busy",
-        "svsm vintr_ctrl =", "svsm exitintinfo 0", "svsm vintr_ctrl =", "svsm vintr_ctrl =",
-        "svsm vintr_ctrl -busy", NULL};
+        "svsm vintr_ctrl =", "svsm exitintinfo 0", "svsm vintr_ctrl =",
+        "svsm exit_code VMEXIT_INTR", "svsm vintr_ctrl =", "svsm vintr_ctrl -busy", NULL};
     check(&(struct run){"paravisor", HW, ADVANCE, CUT_SOFTINT, 0}, hw);
 }
 
@@ -405,22 +410,107 @@ static void openhcl_plain_exit(void **state)
     (void)state;
     static const char *const want[] = {
         "hw exit_code VMEXIT_INTR", "hw exitintinfo 0", "svsm vintr_ctrl +busy",
-        "svsm vintr_ctrl =", "svsm vintr_ctrl =", "svsm vintr_ctrl -busy", NULL};
+        "svsm vintr_ctrl =", "svsm exit_code VMEXIT_INTR", "svsm vintr_ctrl =",
+        "svsm vintr_ctrl -busy", NULL};
     check(&(struct run){"paravisor", HW, ADVANCE, PLAIN_EXIT, 0}, want);
     check(&(struct run){"paravisor", SW, ADVANCE, PLAIN_EXIT, 0}, want);
 }
 
-/* The comparison tells a wrong order of writes apart: the code before svsm PR #881 clears
- * BUSY without the copy, and the interrupt is gone. */
+/* The comparison tells a missing write apart: the code before svsm PR #881 (commit 6557794b
+ * adds ai_handle_intercepts whole) neither copies EXITINTINFO nor clears BUSY. Under the
+ * software premise BUSY is clear, the VMRUN succeeds and the interrupt is gone. */
 static void mutant_pr881_differs_where_its_bug_is(void **state)
 {
     (void)state;
     static const char *const want[] = {
         "hw exit_code VMEXIT_INTR", "hw exitintinfo 0", "svsm efer -svme",
         "svsm event_inj ext:0x30", "svsm efer +svme", "hw event_inj 0",
-        "hw exit_code VMEXIT_NPF", "hw exitintinfo ext:0x30", "hw vintr_ctrl +busy",
-        "svsm efer -svme", "svsm vintr_ctrl -busy", "svsm efer +svme", NULL};
-    check(&(struct run){"mutant-pr881", HW, ADVANCE, CUT_INTERRUPT, 1}, want);
+        "hw exit_code VMEXIT_NPF", "hw exitintinfo ext:0x30", "svsm efer -svme",
+        "svsm efer +svme", NULL};
+    check(&(struct run){"mutant-pr881", SW, ADVANCE, CUT_INTERRUPT, 1}, want);
+}
+
+/* ---- COCONUT's cancelled switch ----
+ *
+ * switch_to_vmpl (kernel/src/sev/ghcb.rs) cancels the switch to the guest when NoFurtherSignal
+ * is set ("An aborted VMPL switch is treated as a successful switch"), and enter_guest's loop
+ * then runs the exit processing again: ai_handle_intercepts copies EXITINTINFO, which COCONUT
+ * never clears, into EVENTINJ a second time. Here 0x30 is cut, a post of 0x40 cancels the first
+ * switch, a post of 0x50 the second: the second pass presented 0x40 through EVENTINJ, the third
+ * copies the stale 0x30 over it, and check_delivered_interrupts rewinds 0x30 while 0x40 is on
+ * top of the in-service stack: apic.rs rewind_pending_interrupt's assert fails. */
+static struct {
+    struct harness *h;
+    unsigned leaving; /* SVSM_LEAVING points since the cut */
+} cancel;
+
+static void post_at_leaving(void *ctx, enum altinj_yield_point point)
+{
+    struct harness *h = ctx;
+    if (point != ALTINJ_YIELD_SVSM_LEAVING || h->vcpu.c.busy_events == 0 || cancel.leaving >= 2)
+        return;
+    const uint8_t vector = cancel.leaving++ == 0 ? 0x40 : 0x50;
+    assert_true(harness_post(h, vector, false));
+    assert_true(altinj_hvdb_signal(h->hvdb)); /* the post's #HV: NoFurtherSignal set */
+}
+
+static void cancelled_switch_run(const char *row, struct harness *h, struct trace *t)
+{
+    const struct altinj_strategy *s = altinj_strategy_find(row);
+    assert_non_null(s);
+    assert_int_equal(harness_init_full(h, s, 16, HW, ADVANCE, 0.0), 0);
+    assert_true(harness_run(h, 100));
+    memset(&cancel, 0, sizeof cancel);
+    h->vcpu.env.yield = post_at_leaving;
+    const uint64_t efer0 = atomic_load_explicit(&h->vmsa->efer, memory_order_relaxed);
+    const uint64_t vintr0 = atomic_load_explicit(&h->vmsa->vintr_ctrl, memory_order_relaxed);
+    altinj_write_log_start(h->vmsa);
+    assert_true(harness_post(h, 0x30, true));
+    harness_kick(h);
+    (void)harness_run(h, 100);
+    altinj_write_log_stop();
+    render(t, efer0, vintr0);
+    dump(row, t);
+    assert_int_equal(cancel.leaving, 2);
+    assert_int_equal(h->vcpu.c.switches_cancelled, 2);
+}
+
+/* The index of the first token equal to `tok` at or after `from`; t->n if none. */
+static size_t find_token(const struct trace *t, size_t from, const char *tok)
+{
+    while (from < t->n && strcmp(t->tok[from], tok) != 0)
+        from++;
+    return from;
+}
+
+static void coconut_cancelled_switch_copies_a_stale_event(void **state)
+{
+    (void)state;
+    struct harness h;
+    struct trace t;
+    cancelled_switch_run("unconditional", &h, &t);
+    /* 0x40 presented through EVENTINJ, then the stale 0x30 copied over it. */
+    const size_t b = find_token(&t, 0, "svsm event_inj ext:0x40");
+    assert_true(b < t.n);
+    assert_true(find_token(&t, b, "svsm event_inj ext:0x30") < t.n);
+    assert_true(h.vcpu.fatal);
+    assert_non_null(strstr(h.vcpu.fatal_reason, "rewind_pending_interrupt"));
+    assert_int_equal(h.vcpu.c.stale_copies, 2);
+    harness_destroy(&h);
+}
+
+/* The proposed fix, EXITINTINFO cleared after the copy as OpenHCL does: the passes re-run after
+ * the cancels copy nothing, and all three interrupts arrive once. */
+static void coconut_cancelled_switch_with_exitintinfo_cleared(void **state)
+{
+    (void)state;
+    struct harness h;
+    struct trace t;
+    cancelled_switch_run("exitintinfo+coconut-clear-eii", &h, &t);
+    assert_true(find_token(&t, 0, "svsm exitintinfo 0") < t.n);
+    assert_int_equal(h.vcpu.c.stale_copies, 0);
+    expect_exactly_once(&h);
+    harness_destroy(&h);
 }
 
 /* The recorder is really there (a test that could not fail otherwise). */
@@ -453,6 +543,8 @@ int main(void)
         cmocka_unit_test(openhcl_cut_softint),
         cmocka_unit_test(openhcl_plain_exit),
         cmocka_unit_test(mutant_pr881_differs_where_its_bug_is),
+        cmocka_unit_test(coconut_cancelled_switch_copies_a_stale_event),
+        cmocka_unit_test(coconut_cancelled_switch_with_exitintinfo_cleared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

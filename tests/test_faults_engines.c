@@ -291,21 +291,55 @@ static void double_vmrun_sim(void **state)
 
 /* ---- delay-kick and the rest, all at once ---- */
 
+/* COCONUT's shipped pass under garbage: the garbage vectors are a second interrupt vector, and
+ * a post landing while VMPL0 leaves cancels the switch; the pass then runs again and copies the
+ * stale EXITINTINFO over the interrupt it has just put in EVENTINJ, and apic.rs
+ * rewind_pending_interrupt's assert fails (tests/test_conformance.c coconut_cancelled_switch_*).
+ * The sim's explored schedule always reaches it; live threads only by timing. */
+static bool is_cancelled_switch_panic(const struct altinj_run_result *r)
+{
+    return r->fatal && r->fatal_reason && strstr(r->fatal_reason, "rewind_pending_interrupt");
+}
+
 static void every_fault_at_once(enum engine e)
 {
     struct altinj_fault_spec spec;
     parse_faults("all=0.05,omit-flag=0.3,delay-kick=0.1:5us", &spec);
     struct live_fixture lf = {0};
     fixture_begin(e, &lf);
-    for (size_t i = 0; i < altinj_strategy_count(); i++) {
-        const struct altinj_strategy *s = altinj_strategy_at(i);
+    /* The named rows, and COCONUT's two hypervisors with the proposed coconut-clear-eii pass. */
+    const struct altinj_strategy *rows[8];
+    size_t nrows = 0;
+    for (size_t i = 0; i < altinj_strategy_count(); i++)
+        rows[nrows++] = altinj_strategy_at(i);
+    rows[nrows++] = altinj_strategy_find("never+coconut-clear-eii");
+    rows[nrows++] = altinj_strategy_find("exitintinfo+coconut-clear-eii");
+    for (size_t i = 0; i < nrows; i++) {
+        const struct altinj_strategy *s = rows[i];
+        assert_non_null(s);
         struct altinj_run_result base, hit;
         run_pair(e, &lf, s, &spec, &base, &hit);
         print_run("all faults", &hit);
-        if (is(s->name, "hvdb-flag"))
+        assert_exactly_once(&base);
+        const bool shipped_coconut = s->svsm == &altinj_svsm_coconut;
+        if (is(s->name, "hvdb-flag")) {
             expect_flag_only_outcome(e, &hit); /* omit-flag, as above */
-        else
+        } else if (shipped_coconut && (e == SIM || !altinj_run_result_ok(&hit))) {
+            /* The stale copy happened; it ends in the assert or, where the stale event is the
+             * cut #PF or lands on its own vector, in an event handled twice. */
+            assert_true(hit.c.stale_copies > 0);
+            if (e == SIM) {
+                assert_true(is_cancelled_switch_panic(&hit));
+                assert_string_equal(altinj_run_result_guest_sees(&hit), "panic");
+            } else {
+                assert_true(is_cancelled_switch_panic(&hit) || hit.verdict.duplicated > 0);
+            }
+            altinj_run_result_free(&base);
+            altinj_run_result_free(&hit);
+            continue;
+        } else {
             assert_exactly_once(&hit);
+        }
         assert_true(hit.fc.kick_delay_ns > 0);
         assert_int_equal(hit.fc.kick_delay_ns % 5000, 0);
         for (int k = 0; k < ALTINJ_FAULT__COUNT; k++) {
@@ -473,6 +507,10 @@ static void sim_faults_are_deterministic(void **state)
             assert_true(strcmp(sees, "lost") == 0 || strcmp(sees, "panic") == 0 ||
                         strcmp(sees, "stall") == 0);
             assert_true(json_is_false(json_object_get(r, "exactly_once")));
+        } else if (is(strategy, "reactive") || is(strategy, "unconditional")) {
+            /* COCONUT's shipped pass: the cancelled switch (every_fault_at_once). */
+            assert_string_equal(sees, "panic");
+            assert_true(json_is_false(json_object_get(r, "exactly_once")));
         } else {
             assert_string_equal(sees, "delay");
             assert_true(json_is_true(json_object_get(r, "exactly_once")));
@@ -522,7 +560,9 @@ static void faults_none_is_no_faults(void **state)
 }
 
 /* vCPU 0 draws the one-vCPU run's faults, and nothing couples vCPUs: routed all sources to
- * vCPU 0 of 16, it behaves exactly as the only vCPU of a run, faults included. */
+ * vCPU 0 of 16, it behaves exactly as the only vCPU of a run, faults included. The row is
+ * unconditional's hypervisor with the coconut-clear-eii pass: the shipped pass panics under
+ * garbage (every_fault_at_once), and a run cut short compares nothing. */
 static void vcpu0_is_the_single_vcpu_run_with_faults(void **state)
 {
     (void)state;
@@ -532,15 +572,15 @@ static void vcpu0_is_the_single_vcpu_run_with_faults(void **state)
     struct altinj_fault_spec spec;
     parse_faults("all=0.1,delay-kick=0.1:5us", &spec);
     struct altinj_sim_config cfg = {
-        .strategy = altinj_strategy_find("unconditional"), .workload = &wl,
+        .strategy = altinj_strategy_find("exitintinfo+coconut-clear-eii"), .workload = &wl,
         .costs = altinj_costs_builtin("snp"), .seed = 4, .vcpus = 1, .explore = true,
         .events = SIM_EVENTS / 2, .faults = &spec};
     struct altinj_run_result one, many;
-    assert_int_equal(altinj_run_result_init(&one, "unconditional", "sim"), 0);
+    assert_int_equal(altinj_run_result_init(&one, cfg.strategy->name, "sim"), 0);
     assert_int_equal(altinj_sim_run(&cfg, &one, NULL, err, sizeof err), ALTINJ_SIM_OK);
     cfg.vcpus = 16;
     cfg.route = (struct altinj_sim_route){.kind = ALTINJ_SIM_ROUTE_ONE, .vcpu = 0};
-    assert_int_equal(altinj_run_result_init(&many, "unconditional", "sim"), 0);
+    assert_int_equal(altinj_run_result_init(&many, cfg.strategy->name, "sim"), 0);
     assert_int_equal(altinj_sim_run(&cfg, &many, NULL, err, sizeof err), ALTINJ_SIM_OK);
     assert_true(altinj_run_result_ok(&one));
     assert_true(altinj_run_result_ok(&many));

@@ -130,7 +130,7 @@ static void ai_handle_intercepts_copies_and_clears_busy(void **state)
 {
     struct altinj_vmsa *v = *state;
     altinj_hw_vmexit_in_delivery(v, EXTINT(0x40), ALTINJ_VMEXIT_NPF, true, ALTINJ_PREMISE_HARDWARE);
-    const struct altinj_ai_result r = altinj_ai_handle_intercepts(v, true);
+    const struct altinj_ai_result r = altinj_ai_handle_intercepts(v);
     assert_true(r.copied && r.was_busy);
     assert_int_equal(r.exitintinfo, EXTINT(0x40));
     assert_int_equal(load(&v->event_inj), EXTINT(0x40));
@@ -139,22 +139,15 @@ static void ai_handle_intercepts_copies_and_clears_busy(void **state)
     assert_false(altinj_vintr_busy(load(&v->vintr_ctrl)));
     /* No filter either: a software event is copied too. */
     atomic_store_explicit(&v->guest_exitintinfo, SOFTINT(0x80), memory_order_relaxed);
-    assert_true(altinj_ai_handle_intercepts(v, true).copied);
+    assert_true(altinj_ai_handle_intercepts(v).copied);
     assert_int_equal(load(&v->event_inj), SOFTINT(0x80));
-    /* PR #881's bug: no copy, only the BUSY clear. */
-    atomic_store_explicit(&v->event_inj, 0, memory_order_relaxed);
-    altinj_hw_vmexit_in_delivery(v, EXTINT(0x42), ALTINJ_VMEXIT_NPF, true, ALTINJ_PREMISE_HARDWARE);
-    const struct altinj_ai_result bug = altinj_ai_handle_intercepts(v, false);
-    assert_false(bug.copied);
-    assert_true(bug.was_busy);
-    assert_int_equal(load(&v->event_inj), 0);
 }
 
 static void ai_handle_intercepts_without_exitintinfo_touches_nothing(void **state)
 {
     struct altinj_vmsa *v = *state;
     atomic_store_explicit(&v->vintr_ctrl, 0x1234, memory_order_relaxed);
-    const struct altinj_ai_result r = altinj_ai_handle_intercepts(v, true);
+    const struct altinj_ai_result r = altinj_ai_handle_intercepts(v);
     assert_false(r.copied || r.was_busy);
     assert_int_equal(load(&v->vintr_ctrl), 0x1234);
     assert_int_equal(load(&v->event_inj), 0);

@@ -209,6 +209,8 @@ static void mutants_are_caught(void **state)
         assert_false(altinj_run_result_ok(r));
         if (strcmp(m->expect, "duplicated") == 0)
             assert_true(r->verdict.duplicated > 0);
+        else if (strcmp(m->expect, "panic") == 0)
+            assert_true(r->fatal);
         else
             assert_true(r->verdict.lost > 0);
         /* The same workload is exactly once for the row the mutant breaks. */

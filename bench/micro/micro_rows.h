@@ -50,7 +50,7 @@ static inline uint64_t row_ai_digest(const struct altinj_ai_result *r)
 static inline uint64_t row_coconut_pass(struct altinj_vmsa *v)
 {
     altinj_svme_disable(v);
-    const struct altinj_ai_result r = altinj_ai_handle_intercepts(v, true);
+    const struct altinj_ai_result r = altinj_ai_handle_intercepts(v);
     altinj_svme_enable(v);
     return row_ai_digest(&r);
 }
@@ -62,7 +62,7 @@ static inline uint64_t row_flag_pass(struct altinj_vmsa *v, struct altinj_hvdb *
     altinj_svme_disable(v);
     if (altinj_hvdb_peek_clear_busy(db, ALTINJ_GUEST_VMPL) &&
         altinj_hvdb_take_clear_busy(db, ALTINJ_GUEST_VMPL)) {
-        const struct altinj_ai_result r = altinj_ai_handle_intercepts(v, true);
+        const struct altinj_ai_result r = altinj_ai_handle_intercepts(v);
         d = row_ai_digest(&r) | UINT64_C(1) << 2;
     }
     altinj_svme_enable(v);

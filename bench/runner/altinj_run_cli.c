@@ -47,7 +47,7 @@ void altinj_run_usage(FILE *f)
         "\n"
         "  -s, --strategy LIST    comma list of rows: reactive, hvdb-flag, unconditional,\n"
         "                         paravisor, all (those four; default), HV+SVSM for any pairing\n"
-        "                         of the policies below (e.g. never+openhcl), or a mutant- row.\n"
+        "                         of the policies below (e.g. every-exit+coconut), or a mutant- row.\n"
         "                         All rows replay the same arrival sequence.\n"
         "  -w, --workload SPEC    timer:hz=N | poisson:rate=N | burst:rate=N,on=US,off=US |\n"
         "                         ipi:senders=K,rate=N | trace:file=PATH[,cpus=L][,speed=X]\n"
@@ -174,7 +174,8 @@ int altinj_run_parse_strategies(const char *list, struct altinj_run_opts *o, cha
                 snprintf(err, errlen,
                          "--strategy: unknown strategy '%s' (reactive, hvdb-flag, unconditional, "
                          "paravisor, all, HV+SVSM with HV never|exitintinfo|flag|every-exit and "
-                         "SVSM coconut|flag-only|openhcl, or a mutant- row: see --help)",
+                         "SVSM coconut|flag-only|openhcl|coconut-clear-eii, or a mutant- row: see "
+                         "--help)",
                          name);
                 return -1;
             }

@@ -355,6 +355,9 @@ int altinj_run_command(int argc, char **argv)
         goto out;
     }
     for (size_t i = 0; i < o.nstrategies; i++) {
+        const char *caveat = altinj_strategy_caveat(o.strategies[i]);
+        if (caveat)
+            fprintf(stderr, "altinj-bench run: note: %s: %s\n", o.strategies[i]->name, caveat);
         if (altinj_run_result_init(&runs[i], o.strategies[i]->name,
                                    o.mode == ALTINJ_RUN_MODE_SIM ? "sim" : "live") != 0) {
             snprintf(err, sizeof err, "out of memory");

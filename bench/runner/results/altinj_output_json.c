@@ -80,6 +80,8 @@ static json_t *counts_json(const struct altinj_run_result *r, uint64_t db_writes
     PUT("virq_presented", c->apic.presented_virq);
     PUT("virq_taken", c->virq_taken);
     PUT("presentations_withdrawn", c->apic.rewound);
+    PUT("switches_cancelled", c->switches_cancelled);
+    PUT("stale_copies", c->stale_copies);
     PUT("lazy_eois", c->lazy_eois);
     PUT("eoi_exits", c->eoi_exits);
     PUT("host_eois", c->apic.host_eois);
