@@ -19,6 +19,9 @@ struct altinj_irq {
     uint8_t source;        /* index of the posting source */
     uint8_t delivery_cut;  /* 1: a VMEXIT interrupts this event's first delivery (BUSY case);
                               drawn by the workload so every strategy sees the same sequence */
+    uint8_t cut_reason;    /* the exit that makes that first cut: 0 the model's own (npf), else
+                              1 + enum altinj_exit_reason (a kvm_exit replay's V=1 exit keeps
+                              the reason the trace recorded) */
 };
 
 /* The doorbell's irr bits name external vectors (32..255) only. An exception the SVSM must

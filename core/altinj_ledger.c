@@ -144,8 +144,13 @@ bool altinj_ledger_representative(const struct altinj_ledger *l, uint8_t v,
         return false;
     *out = l->rec[c->head];
     out->delivery_cut = 0;
-    for (uint32_t i = c->head; i != ALTINJ_LEDGER_NIL; i = l->next[i])
+    out->cut_reason = 0;
+    for (uint32_t i = c->head; i != ALTINJ_LEDGER_NIL; i = l->next[i]) {
+        /* The cut's exit is the first cut record's (coalesced posts share one cut). */
+        if (l->rec[i].delivery_cut && !out->delivery_cut)
+            out->cut_reason = l->rec[i].cut_reason;
         out->delivery_cut |= l->rec[i].delivery_cut;
+    }
     return true;
 }
 

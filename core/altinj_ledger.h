@@ -82,7 +82,8 @@ uint32_t altinj_ledger_cover(struct altinj_ledger *l, uint8_t v);
 void altinj_ledger_rewind(struct altinj_ledger *l, uint8_t v);
 
 /* The representative of v's outstanding interrupt for the cut decision: the first covered
- * record, with delivery_cut set if any covered record still has its cut to spend. False when
+ * record, with delivery_cut set if any covered record still has its cut to spend (and cut_reason
+ * that first such record's). False when
  * nothing is covered (an empty or unpresented interrupt: *out gets the vector and seq
  * UINT64_MAX only). */
 bool altinj_ledger_representative(const struct altinj_ledger *l, uint8_t v,

@@ -246,13 +246,19 @@ void altinj_vcpu_exit(struct altinj_vcpu *v, uint64_t exit_code)
     guest_exit_common(v, exit_code, 0);
 }
 
-/* A VMEXIT cuts the delivery of `event` (a nested page fault on the IDT or stack). */
-static enum altinj_step cut_exit(struct altinj_vcpu *v, uint64_t event)
+/* A VMEXIT cuts the delivery of `event`: a nested page fault on the IDT or stack, unless the
+ * event's first cut names its own exit (irq->cut_reason: a replayed kvm_exit keeps its reason,
+ * so a replay's exits by reason are the trace's). Re-cuts are always the model's npf. */
+static enum altinj_step cut_exit(struct altinj_vcpu *v, const struct altinj_irq *irq,
+                                 unsigned cuts, uint64_t event)
 {
-    altinj_hw_vmexit_in_delivery(v->vmsa, event, ALTINJ_VMEXIT_NPF, guest_if(v),
-                                 v->model.busy_premise);
+    const uint64_t code =
+        cuts == 0 && irq->delivery_cut && irq->cut_reason
+            ? altinj_exit_reason_code((enum altinj_exit_reason)(irq->cut_reason - 1u))
+            : ALTINJ_VMEXIT_NPF;
+    altinj_hw_vmexit_in_delivery(v->vmsa, event, code, guest_if(v), v->model.busy_premise);
     v->c.busy_events++;
-    guest_exit_common(v, ALTINJ_VMEXIT_NPF, event);
+    guest_exit_common(v, code, event);
     return ALTINJ_STEP_EXITED;
 }
 
@@ -312,7 +318,7 @@ static enum altinj_step deliver_interrupt(struct altinj_vcpu *v, uint8_t vector,
     struct altinj_irq rep;
     altinj_ledger_representative(&v->ledger, vector, &rep);
     if (decide_cut(v, &rep, v->ledger.cuts[vector])) {
-        const enum altinj_step st = cut_exit(v, event);
+        const enum altinj_step st = cut_exit(v, &rep, v->ledger.cuts[vector], event);
         /* Re-delivery latency is measured from the end of the exit that cut it. */
         altinj_ledger_cut(&v->ledger, vector, altinj_vcpu_now(v));
         return st;
@@ -354,8 +360,8 @@ static enum altinj_step deliver_raised(struct altinj_vcpu *v, const struct altin
             g->exc_pending = true;
             g->exc_cuts = 0;
         }
+        const enum altinj_step st = cut_exit(v, r, cuts, event);
         g->exc.delivery_cut = 0; /* an arrival marked busy is cut once */
-        const enum altinj_step st = cut_exit(v, event);
         /* Re-delivery latency is measured from the end of the exit that cut it. */
         if (g->exc_cuts++ == 0)
             g->exc_first_cut = altinj_vcpu_now(v);

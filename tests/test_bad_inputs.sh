@@ -55,6 +55,9 @@ open('bad.conf', 'w').write('vmrun_ns=abc\n')
 open('empty', 'w').close()
 PY
 cp "$here/../core/profiles/snp.conf" c.conf
+cp "$here/data/kvmexit/svm_5.10_mix.txt" kx.txt
+cp "$here/data/kvmexit/svm_info_5.5.txt" info55.txt
+cp "$here/data/kvmexit/vmx_5.10.txt" vmx.txt
 mkdir adir
 ln -s nowhere dangling
 ln -s good.json link.json
@@ -104,6 +107,13 @@ t 2 "same file" bench run "${S[@]}" --json x.reactive.hgrm --hist x
 t 2 "same file" bench run "${S[@]}" --json ./x.paravisor.hgrm --hist x
 t 2 "also the input trace:file=" bench run --mode sim -q -w trace:file=t53.txt --json t53.txt
 t 2 "also the input trace:file=" bench run --mode sim -q -w trace:file=t53.txt --json ./adir/../t53.txt
+t 2 "also the input kvmexit:file=" bench run --mode sim -q -w kvmexit:file=kx.txt --json kx.txt
+t 2 "also the input kvmexit:file=" bench run --mode sim -q -w kvmexit:file=kx.txt --hist ./kx.txt
+t 2 "no intr_info" bench run --mode sim -q -w kvmexit:file=info55.txt
+t 2 "VMX" bench run --mode sim -q -w kvmexit:file=vmx.txt
+t 2 "no kvm:kvm_exit events" bench run --mode sim -q -w kvmexit:file=empty
+t 2 "busy= conflicts" bench run --mode sim -q -w kvmexit:file=kx.txt,busy=0.1
+t 2 "select one" bench run -q -w kvmexit:file=kx.txt
 t 2 "also the input --costs" bench run "${S[@]}" -c c.conf --json c.conf
 t 2 "also the input --costs" bench run "${S[@]}" -c c.conf --hist c.conf
 t 2 "is a directory" bench run "${S[@]}" --json adir

@@ -40,6 +40,7 @@ struct altinj_arrivals *altinj_arrivals_create(const struct altinj_workload_spec
     case ALTINJ_WL_IPI: altinj_wl_poisson_init(g); break;
     case ALTINJ_WL_BURST: altinj_wl_burst_init(g); break;
     case ALTINJ_WL_TRACE: altinj_wl_trace_init(g); break;
+    case ALTINJ_WL_KVMEXIT: altinj_wl_kvmexit_init(g); break;
     }
     return g;
 }
@@ -52,8 +53,25 @@ static bool next_time(struct altinj_arrivals *g, uint64_t *t, uint8_t *vector)
     case ALTINJ_WL_IPI: return altinj_wl_poisson_next(g, t, vector);
     case ALTINJ_WL_BURST: return altinj_wl_burst_next(g, t, vector);
     case ALTINJ_WL_TRACE: return altinj_wl_trace_next(g, t, vector);
+    case ALTINJ_WL_KVMEXIT: break; /* kvmexit_next, below */
     }
     return false;
+}
+
+/* kvmexit: the trace says what each arrival is; only a trace without intr_info leaves busy to
+ * busy=, drawn per arrival from the busy stream as for the other kinds. */
+static bool kvmexit_next(struct altinj_arrivals *g, struct altinj_arrival *out)
+{
+    if (g->exhausted || !altinj_wl_kvmexit_next(g, out)) {
+        g->exhausted = true;
+        return false;
+    }
+    if (out->t_ns < g->last_t) /* rounding at a repetition seam, as below */
+        out->t_ns = g->last_t;
+    g->last_t = out->t_ns;
+    if (!g->spec->kvmexit->once.intr_info)
+        out->busy = altinj_rng_uniform(&g->busy_rng) < g->busy;
+    return true;
 }
 
 bool altinj_arrivals_next(struct altinj_arrivals *g, struct altinj_arrival *out)
@@ -63,6 +81,8 @@ bool altinj_arrivals_next(struct altinj_arrivals *g, struct altinj_arrival *out)
         *out = g->pending;
         return true;
     }
+    if (g->spec->kind == ALTINJ_WL_KVMEXIT)
+        return kvmexit_next(g, out);
     uint64_t t;
     uint8_t vector = g->vector;
     if (g->exhausted || !next_time(g, &t, &vector)) {
@@ -144,6 +164,7 @@ void altinj_arrival_to_irq(const struct altinj_arrival *a, uint64_t seq, uint64_
     irq->error_code = a->error_valid ? a->error_code : 0;
     irq->source = a->source;
     irq->delivery_cut = a->busy ? 1 : 0;
+    irq->cut_reason = a->busy ? a->cut_reason : 0;
 }
 
 void altinj_workload_guest(const struct altinj_workload_spec *spec, uint64_t seed, unsigned vcpu,

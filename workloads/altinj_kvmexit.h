@@ -102,6 +102,13 @@ int altinj_kvmexit_load(const char *path, struct altinj_kvmexit_trace **out, cha
                         size_t errlen);
 void altinj_kvmexit_free(struct altinj_kvmexit_trace *trace);
 
+/* The harness's exit reason (core/altinj_exit_codes.h) of a reason as the trace printed it:
+ * the SVM names the model has (`interrupt`, `nmi`, `vintr`, `cpuid`, `pause`, `hlt`, `io`,
+ * `msr`, `npf`), any "X excp" exception intercept as excp, a hex code by its SVM exit code, and
+ * every other name as other. `vmgexit` (or 0x403) is other too: a guest's GHCB exit to the
+ * hypervisor, which the model's VMGEXIT (a request to VMPL0) is not. */
+int altinj_kvmexit_reason(const char *name);
+
 /* "intr", "nmi", "exception", "softint" for the EXITINTINFO types the model names (0, 2, 3,
  * 4); "type1", "type5".. "type7" for the others. */
 const char *altinj_kvmexit_type_name(unsigned type);

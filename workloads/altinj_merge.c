@@ -113,7 +113,8 @@ int altinj_workload_pregenerate(const struct altinj_workload_spec *spec, uint64_
     *out = NULL;
     *count = 0;
     if (spec == NULL ||
-        (spec->kind != ALTINJ_WL_TRACE && max == SIZE_MAX && until_ns == UINT64_MAX))
+        (spec->kind != ALTINJ_WL_TRACE && spec->kind != ALTINJ_WL_KVMEXIT && max == SIZE_MAX &&
+         until_ns == UINT64_MAX))
         return -1;
     struct altinj_merge *m = altinj_merge_create(spec, seed);
     if (m == NULL)

@@ -21,19 +21,20 @@ static const char *parse_cpu(const char *p, unsigned *cpu)
     return p;
 }
 
-int altinj_wl_cpulist_parse(const char *list, uint64_t *mask, char *err, size_t errlen)
+int altinj_wl_cpulist_parse(const char *key, const char *list, uint64_t *mask, char *err,
+                            size_t errlen)
 {
     memset(mask, 0, (ALTINJ_WL_MAX_CPU + 1) / 8);
     const char *p = list;
     if (*p == '\0') {
-        snprintf(err, errlen, "cpus is empty");
+        snprintf(err, errlen, "%s is empty", key);
         return -1;
     }
     for (;;) {
         unsigned lo, hi;
         const char *q = parse_cpu(p, &lo);
         if (q == NULL) {
-            snprintf(err, errlen, "cpus=%s: expected a CPU number 0..%u at '%s'", list,
+            snprintf(err, errlen, "%s=%s: expected a number 0..%u at '%s'", key, list,
                      ALTINJ_WL_MAX_CPU, p);
             return -1;
         }
@@ -41,12 +42,12 @@ int altinj_wl_cpulist_parse(const char *list, uint64_t *mask, char *err, size_t 
         if (*q == '-') {
             const char *r = parse_cpu(q + 1, &hi);
             if (r == NULL) {
-                snprintf(err, errlen, "cpus=%s: expected a CPU number 0..%u at '%s'", list,
+                snprintf(err, errlen, "%s=%s: expected a number 0..%u at '%s'", key, list,
                          ALTINJ_WL_MAX_CPU, q + 1);
                 return -1;
             }
             if (hi < lo) {
-                snprintf(err, errlen, "cpus=%s: range %u-%u is backwards", list, lo, hi);
+                snprintf(err, errlen, "%s=%s: range %u-%u is backwards", key, list, lo, hi);
                 return -1;
             }
             q = r;
@@ -56,7 +57,7 @@ int altinj_wl_cpulist_parse(const char *list, uint64_t *mask, char *err, size_t 
         if (*q == '\0')
             return 0;
         if (*q != ',' || q[1] == '\0') {
-            snprintf(err, errlen, "cpus=%s: unexpected '%s'", list, q);
+            snprintf(err, errlen, "%s=%s: unexpected '%s'", key, list, q);
             return -1;
         }
         p = q + 1;

@@ -1,4 +1,5 @@
-/* exits=: one vCPU's synthetic non-interrupt exits, a Poisson stream per reason, merged. */
+/* exits=: one vCPU's synthetic non-interrupt exits, a Poisson stream per reason, merged; or, for
+ * kvmexit, one trace vCPU's plain exits as the trace has them. */
 #include "altinj_wl_internal.h"
 
 #include <stdlib.h>
@@ -11,6 +12,12 @@ struct altinj_exits {
     double t_ns[ALTINJ_EXIT_R__COUNT];       /* each stream's next exit; as poisson keeps it */
     double rate_per_ns[ALTINJ_EXIT_R__COUNT];
     bool live[ALTINJ_EXIT_R__COUNT];         /* has a next exit in t_ns */
+    /* kvmexit: the trace vCPU replayed (NULL: the Poisson streams above), its next exit and
+     * repetition. */
+    const struct altinj_workload_spec *spec;
+    const struct altinj_kx_vcpu *kx;
+    size_t idx;
+    unsigned rep;
 };
 
 static void advance(struct altinj_exits *g, unsigned r)
@@ -22,7 +29,7 @@ static void advance(struct altinj_exits *g, unsigned r)
 
 struct altinj_exits *altinj_exits_create(const struct altinj_workload_spec *spec, uint64_t seed)
 {
-    if (spec == NULL || !spec->has_exits)
+    if (spec == NULL || !spec->has_exits || spec->kind == ALTINJ_WL_KVMEXIT)
         return NULL;
     struct altinj_exits *g = calloc(1, sizeof *g);
     if (g == NULL)
@@ -38,8 +45,41 @@ struct altinj_exits *altinj_exits_create(const struct altinj_workload_spec *spec
     return g;
 }
 
+struct altinj_exits *altinj_exits_create_vcpu(const struct altinj_workload_spec *spec,
+                                              unsigned source, uint64_t seed)
+{
+    if (spec == NULL || spec->kind != ALTINJ_WL_KVMEXIT)
+        return altinj_exits_create(spec, seed);
+    if (spec->kvmexit == NULL || source >= spec->kvmexit->nvcpus)
+        return NULL;
+    struct altinj_exits *g = calloc(1, sizeof *g);
+    if (g == NULL)
+        return NULL;
+    g->spec = spec;
+    g->kx = &spec->kvmexit->vcpu[source];
+    return g;
+}
+
+static bool replay_next(struct altinj_exits *g, struct altinj_exit_arrival *out)
+{
+    if (g->kx->nexits == 0)
+        return false;
+    if (g->idx == g->kx->nexits) {
+        if (g->rep + 1 >= g->spec->loop)
+            return false;
+        g->rep++;
+        g->idx = 0;
+    }
+    const size_t i = g->idx++;
+    out->t_ns = altinj_wl_kvmexit_time(g->spec, g->kx->exit_t[i], g->rep);
+    out->reason = g->kx->exit_reason[i];
+    return true;
+}
+
 bool altinj_exits_next(struct altinj_exits *g, struct altinj_exit_arrival *out)
 {
+    if (g->kx != NULL)
+        return replay_next(g, out);
     int best = -1;
     for (unsigned r = 0; r < ALTINJ_EXIT_R__COUNT; r++)
         if (g->live[r] && (best < 0 || g->t_ns[r] < g->t_ns[best]))

@@ -44,6 +44,8 @@ static uint64_t replay_time(const struct altinj_workload_spec *s, const struct a
 
 uint64_t altinj_workload_trace_events(const struct altinj_workload_spec *spec)
 {
+    if (spec->kind == ALTINJ_WL_KVMEXIT && spec->kvmexit)
+        return altinj_wl_kvmexit_events(spec);
     if (spec->kind != ALTINJ_WL_TRACE || !spec->trace)
         return 0;
     return (uint64_t)spec->trace->total * spec->loop;
@@ -51,6 +53,8 @@ uint64_t altinj_workload_trace_events(const struct altinj_workload_spec *spec)
 
 uint64_t altinj_workload_trace_end_ns(const struct altinj_workload_spec *spec)
 {
+    if (spec->kind == ALTINJ_WL_KVMEXIT && spec->kvmexit)
+        return altinj_wl_kvmexit_end_ns(spec);
     if (spec->kind != ALTINJ_WL_TRACE || !spec->trace)
         return 0;
     uint64_t end = 0;
@@ -65,6 +69,8 @@ uint64_t altinj_workload_trace_end_ns(const struct altinj_workload_spec *spec)
 uint64_t altinj_workload_trace_events_before(const struct altinj_workload_spec *spec,
                                              uint64_t until_ns)
 {
+    if (spec->kind == ALTINJ_WL_KVMEXIT && spec->kvmexit)
+        return altinj_wl_kvmexit_events_before(spec, until_ns);
     if (spec->kind != ALTINJ_WL_TRACE || !spec->trace)
         return 0;
     uint64_t n = 0;

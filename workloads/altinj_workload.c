@@ -10,12 +10,12 @@
 
 enum key {
     K_HZ, K_RATE, K_ON, K_OFF, K_SENDERS, K_FILE, K_CPUS, K_SPEED, K_LOOP,
-    K_BUSY, K_EXC, K_SOFT, K_MASKED, K_MASK_US, K_SEED, K_VECTOR, K_EXITS, K_COUNT
+    K_BUSY, K_EXC, K_SOFT, K_MASKED, K_MASK_US, K_SEED, K_VECTOR, K_EXITS, K_VCPUS, K_COUNT
 };
 
 static const char *const key_name[K_COUNT] = {
     "hz", "rate", "on", "off", "senders", "file", "cpus", "speed", "loop",
-    "busy", "exc", "soft", "masked", "mask_us", "seed", "vector", "exits",
+    "busy", "exc", "soft", "masked", "mask_us", "seed", "vector", "exits", "vcpus",
 };
 
 #define BIT(k) (1u << (k))
@@ -43,6 +43,12 @@ static const struct kind_info kinds[] = {
      BIT(K_SENDERS) | BIT(K_RATE), 0xFB},
     {"trace", ALTINJ_WL_TRACE,
      BIT(K_FILE) | BIT(K_CPUS) | BIT(K_SPEED) | BIT(K_LOOP) | COMMON, BIT(K_FILE), 0},
+    /* The trace gives the exits and the events: no exits=, exc= or soft=; busy= only where it
+     * has no intr_info (checked once it is read). */
+    {"kvmexit", ALTINJ_WL_KVMEXIT,
+     BIT(K_FILE) | BIT(K_VCPUS) | BIT(K_SPEED) | BIT(K_LOOP) | BIT(K_VECTOR) | BIT(K_BUSY) |
+         BIT(K_MASKED) | BIT(K_MASK_US) | BIT(K_SEED),
+     BIT(K_FILE), 0x30},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -186,9 +192,9 @@ static void list_keys(unsigned mask, char *buf, size_t len)
             (void)altinj_wl_appendf(buf, len, &used, "%s%s", used ? ", " : "", key_name[k]);
 }
 
-/* Splits params (modified in place) into val[]. cpus takes the kernel's cpulist syntax, whose
- * commas collide with the parameter separator: a piece without '=' right after cpus= continues
- * the cpus list. */
+/* Splits params (modified in place) into val[]. cpus and vcpus take the kernel's cpulist
+ * syntax, whose commas collide with the parameter separator: a piece without '=' right after
+ * cpus= (vcpus=) continues the list. */
 static int split_params(const struct kind_info *ki, char *params, const char **val, char *why,
                         size_t len)
 {
@@ -208,13 +214,19 @@ static int split_params(const struct kind_info *ki, char *params, const char **v
                      "e.g. exits=npf:30000+io:5000 (got '" ECHO "' after ',')", p);
             return -1;
         }
-        if (eq == NULL && last == K_CPUS) {
+        if (eq == NULL && (last == K_CPUS || last == K_VCPUS)) {
             p[-1] = ','; /* rejoin with the cpus value before it */
         } else if (eq == NULL) {
             snprintf(why, len, "parameter '" ECHO "' is not key=value", p);
             return -1;
         } else {
             const int k = find_key(p, (size_t)(eq - p));
+            if (ki->kind == ALTINJ_WL_KVMEXIT && (k == K_EXITS || k == K_EXC || k == K_SOFT)) {
+                snprintf(why, len, "kvmexit takes no %s= (the trace gives the exits and the "
+                         "events; keys: file, vcpus, speed, loop, vector, busy, masked, "
+                         "mask_us, seed)", key_name[k]);
+                return -1;
+            }
             if (k < 0 || !(ki->allowed & BIT(k))) {
                 char keys[128];
                 list_keys(ki->allowed, keys, sizeof(keys));
@@ -324,6 +336,43 @@ static int check_trace_horizon(const struct altinj_workload_spec *s, char *why, 
     return 0;
 }
 
+/* kvmexit: reads the trace; its V=1 exits are the BUSY cases, so busy= is refused where it
+ * has intr_info and required where it has none (then it decides per posted event). */
+static int load_kvmexit(struct altinj_workload_spec *s, char *why, size_t len)
+{
+    if (altinj_kvmexit_replay_load(s->file, s->has_cpus ? s->cpus : NULL, s->vector,
+                                   &s->kvmexit, why, len))
+        return -1;
+    const struct altinj_kvmexit_replay *r = s->kvmexit;
+    if (r->once.intr_info && s->busy_given) {
+        snprintf(why, len, "busy= conflicts with the trace's intr_info: its V=1 exits (%llu "
+                 "of %llu) are the BUSY cases; drop busy=", (unsigned long long)r->once.v1,
+                 (unsigned long long)r->once.exits);
+        return -1;
+    }
+    if (!r->once.intr_info && !s->busy_given) {
+        snprintf(why, len, "the trace has no intr_info (a kernel before 5.10): give busy= (the "
+                 "probability that a posted event's first delivery is cut), which stands in "
+                 "for the V=1 exits");
+        return -1;
+    }
+    if (r->once.intr_info)
+        s->busy = 0.0; /* no per-event draw: the trace says which events are cut */
+    s->has_exits = true;
+    if (s->loop > 1 && r->lines < 2) {
+        snprintf(why, len, "loop=%u needs at least two exits in the trace to define the "
+                 "loop period (it has one)", s->loop);
+        return -1;
+    }
+    const double end = ((double)r->span_ns + (double)(s->loop - 1) * (double)r->period_ns) /
+                       s->speed;
+    if (!(end < (double)ALTINJ_WL_HORIZON_NS)) {
+        snprintf(why, len, "trace duration * loop / speed reaches the 2^62 ns horizon");
+        return -1;
+    }
+    return 0;
+}
+
 static int fill(const struct kind_info *ki, const char **val, struct altinj_workload_spec *s,
                 char *why, size_t len)
 {
@@ -351,7 +400,12 @@ static int fill(const struct kind_info *ki, const char **val, struct altinj_work
         s->senders = (unsigned)u;
     }
     if (val[K_CPUS]) {
-        if (altinj_wl_cpulist_parse(val[K_CPUS], s->cpus, why, len))
+        if (altinj_wl_cpulist_parse("cpus", val[K_CPUS], s->cpus, why, len))
+            return -1;
+        s->has_cpus = true;
+    }
+    if (val[K_VCPUS]) {
+        if (altinj_wl_cpulist_parse("vcpus", val[K_VCPUS], s->cpus, why, len))
             return -1;
         s->has_cpus = true;
     }
@@ -370,6 +424,7 @@ static int fill(const struct kind_info *ki, const char **val, struct altinj_work
     }
     if (val[K_BUSY] && parse_fraction("busy", val[K_BUSY], &s->busy, why, len))
         return -1;
+    s->busy_given = val[K_BUSY] != NULL;
     if (val[K_EXC] && parse_fraction("exc", val[K_EXC], &s->exc, why, len))
         return -1;
     if (val[K_SOFT] && parse_fraction("soft", val[K_SOFT], &s->soft, why, len))
@@ -409,6 +464,8 @@ static int fill(const struct kind_info *ki, const char **val, struct altinj_work
             return -1;
         }
         /* Loaded last: every cheap check has passed, and the trace needs cpus=. */
+        if (ki->kind == ALTINJ_WL_KVMEXIT)
+            return load_kvmexit(s, why, len);
         if (altinj_trace_load(s->file, s->has_cpus ? s->cpus : NULL, &s->trace, why, len))
             return -1;
         if (check_trace_horizon(s, why, len))
@@ -423,12 +480,13 @@ static int parse_into(const char *spec, struct altinj_workload_spec *out, char *
     const size_t klen = colon != NULL ? (size_t)(colon - spec) : strlen(spec);
     if (klen == 0) {
         snprintf(why, len, "missing kind (expected KIND:key=value,... with KIND one of timer, "
-                 "poisson, burst, ipi, trace)");
+                 "poisson, burst, ipi, trace, kvmexit)");
         return -1;
     }
     const struct kind_info *ki = find_kind(spec, klen);
     if (ki == NULL) {
-        snprintf(why, len, "unknown kind '%.*s' (expected timer, poisson, burst, ipi or trace)",
+        snprintf(why, len, "unknown kind '%.*s' (expected timer, poisson, burst, ipi, trace or "
+                 "kvmexit)",
                  (int)(klen > 64 ? 64 : klen), spec);
         return -1;
     }
@@ -501,6 +559,7 @@ void altinj_workload_spec_free(struct altinj_workload_spec *spec)
     if (spec == NULL)
         return;
     altinj_trace_free(spec->trace);
+    altinj_kvmexit_replay_free(spec->kvmexit);
     free(spec->file);
     memset(spec, 0, sizeof(*spec));
 }
@@ -512,12 +571,16 @@ unsigned altinj_workload_sources(const struct altinj_workload_spec *spec)
     switch (spec->kind) {
     case ALTINJ_WL_IPI: return spec->senders;
     case ALTINJ_WL_TRACE: return spec->trace != NULL ? spec->trace->ncpus : 0;
+    case ALTINJ_WL_KVMEXIT: return spec->kvmexit != NULL ? spec->kvmexit->nvcpus : 0;
     default: return 1;
     }
 }
 
 int altinj_workload_source_cpu(const struct altinj_workload_spec *spec, unsigned source)
 {
+    if (spec != NULL && spec->kind == ALTINJ_WL_KVMEXIT && spec->kvmexit != NULL &&
+        source < spec->kvmexit->nvcpus)
+        return (int)spec->kvmexit->vcpu[source].id;
     if (spec == NULL || spec->kind != ALTINJ_WL_TRACE || spec->trace == NULL ||
         source >= spec->trace->ncpus)
         return -1;

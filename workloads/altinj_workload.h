@@ -12,6 +12,10 @@
  *                                  target vCPU sees
  *   trace:file=PATH[,cpus=LIST][,speed=X][,loop=N]
  *                                  replay of `perf script` text; one source per selected CPU
+ *   kvmexit:file=PATH[,vcpus=LIST][,speed=X][,loop=N][,vector=N]
+ *                                  replay of kvm:kvm_exit `perf script` text: one source per
+ *                                  selected trace vCPU (its posts and raised events) and that
+ *                                  vCPU's plain exits (altinj_exits_create_vcpu)
  *
  *   common to all kinds: exits=R:N+R:N... (non-interrupt guest exits per second by reason:
  *   npf, io, msr, hlt, cpuid, pause; joined by '+', since ',' separates keys),
@@ -19,7 +23,8 @@
  *   that are the guest's own exceptions and software events), masked=F (default 0) and mask_us=US
  *   (default 10: the guest's interrupt-masked share of time and mean masked span), seed=N;
  *   all kinds but trace: vector=N (0x20..0xFF; default timer 0xEC, poisson 0x30, burst 0x31,
- *   ipi 0xFB).
+ *   ipi 0xFB, kvmexit 0x30). kvmexit takes none of exits=, exc=, soft= (the trace is the mix),
+ *   and busy= only for a trace without intr_info (there it is required).
  *
  * Arrivals are open loop: each carries an ABSOLUTE intended time from run start, fixed before
  * the run and never influenced by how the system under test is doing (no coordinated
@@ -48,6 +53,7 @@
 
 struct altinj_irq;
 struct altinj_trace;
+struct altinj_kvmexit_replay;
 
 enum altinj_workload_kind {
     ALTINJ_WL_TIMER,
@@ -55,6 +61,7 @@ enum altinj_workload_kind {
     ALTINJ_WL_BURST,
     ALTINJ_WL_IPI,
     ALTINJ_WL_TRACE,
+    ALTINJ_WL_KVMEXIT,
 };
 
 #define ALTINJ_WL_MAX_RATE     1e9   /* per second: a period under 1 ns cannot be scheduled */
@@ -104,6 +111,10 @@ struct altinj_workload_spec {
     double speed;
     unsigned loop;
     struct altinj_trace *trace; /* loaded at parse time */
+    /* kvmexit (file, speed, loop above; cpus/has_cpus hold vcpus=). has_exits is set: every
+     * selected vCPU's plain exits are its exit stream. */
+    bool busy_given;            /* busy= was given (only a trace without intr_info takes it) */
+    struct altinj_kvmexit_replay *kvmexit; /* loaded at parse time */
 };
 
 /* One arrival. 24 bytes with no implicit padding (reserved is always zero), so sequences can
@@ -117,7 +128,10 @@ struct altinj_arrival {
     uint8_t source;      /* source index, < altinj_workload_sources() */
     bool error_valid;
     bool busy;           /* this delivery is to be interrupted by a VMEXIT (BUSY case) */
-    uint8_t reserved[7];
+    uint8_t cut_reason;  /* when busy: 0, the model's npf exit cuts it; else 1 + enum
+                            altinj_exit_reason of the exit that does (a kvm_exit replay's V=1
+                            exit, with the reason the trace recorded) */
+    uint8_t reserved[6];
 };
 
 /*
@@ -135,18 +149,22 @@ int altinj_workload_parse(const char *spec, struct altinj_workload_spec *out, ch
 void altinj_workload_spec_free(struct altinj_workload_spec *spec);
 
 /* Number of sources (poster threads / event streams): 1 for timer, poisson and burst, K for
- * ipi, the number of selected CPUs with events for trace. Always in 1..ALTINJ_WL_MAX_SOURCES
- * for a parsed spec. */
+ * ipi, the number of selected CPUs with events for trace, the number of selected vCPUs for
+ * kvmexit (a source may then post nothing: a vCPU with plain exits only). Always in
+ * 1..ALTINJ_WL_MAX_SOURCES for a parsed spec. */
 unsigned altinj_workload_sources(const struct altinj_workload_spec *spec);
 
-/* For a trace spec, the perf CPU number that source replays; -1 otherwise or out of range. */
+/* For a trace spec, the perf CPU number that source replays; for kvmexit, the trace vCPU (the
+ * number vcpus= names); -1 otherwise or out of range. */
 int altinj_workload_source_cpu(const struct altinj_workload_spec *spec, unsigned source);
 
-/* For a trace spec: the replay's arrivals in full (every kept event, loop= times) and the time
- * of its last one in ns (loop= and speed= applied). 0 for other kinds. */
+/* For a trace or kvmexit spec: the replay's arrivals in full (every kept event, loop= times)
+ * and the time of its last one in ns (loop= and speed= applied; kvmexit: of its last exit of
+ * any kind, so a run that lasts that long replays every exit). 0 for other kinds. */
 uint64_t altinj_workload_trace_events(const struct altinj_workload_spec *spec);
 uint64_t altinj_workload_trace_end_ns(const struct altinj_workload_spec *spec);
-/* For a trace spec: how many of its arrivals come before until_ns (what a --duration keeps). */
+/* For a trace or kvmexit spec: how many of its arrivals come before until_ns (what a
+ * --duration keeps). */
 uint64_t altinj_workload_trace_events_before(const struct altinj_workload_spec *spec,
                                              uint64_t until_ns);
 
@@ -194,11 +212,44 @@ struct altinj_exits;
  * its own xoshiro stream of altinj_workload_seed(spec, seed) (stream numbers 2^32 + reason,
  * apart from every arrival stream), merged in time order (ties: the lower reason). So exits=
  * never moves an arrival or a busy decision. NULL when the spec has no exits= or memory runs
- * out (check altinj_workload_spec.has_exits). */
+ * out (check altinj_workload_spec.has_exits), and for kvmexit (altinj_exits_create_vcpu). */
 struct altinj_exits *altinj_exits_create(const struct altinj_workload_spec *spec, uint64_t seed);
-/* The next exit; false once every stream passed the ALTINJ_WL_HORIZON_NS bound. */
+/* The exit stream of vCPU `source` (a source index, < altinj_workload_sources): for kvmexit,
+ * that trace vCPU's plain exits (every exit line that neither posts nor cuts), in trace order
+ * with loop= and speed= applied; for the other kinds altinj_exits_create(spec, seed), whatever
+ * source is. NULL as altinj_exits_create, or for kvmexit when source is out of range. */
+struct altinj_exits *altinj_exits_create_vcpu(const struct altinj_workload_spec *spec,
+                                              unsigned source, uint64_t seed);
+/* The next exit; false once every stream passed the ALTINJ_WL_HORIZON_NS bound (kvmexit: once
+ * the replay is done). */
 bool altinj_exits_next(struct altinj_exits *g, struct altinj_exit_arrival *out);
 void altinj_exits_destroy(struct altinj_exits *g);
+
+/* ---- kvm_exit replay (kvmexit) ---- */
+
+/* What one replay of a kvmexit spec makes of its trace, loop= times (workloads/README.md):
+ * every exit line on the selected vCPUs is one of
+ *   - a cut: intr_info V=1 of type INTR or NMI (an external interrupt posted at its time, its
+ *     first delivery cut by an exit of the line's reason) or of type exception or INTn (the
+ *     guest raises it at its time, its first delivery cut likewise);
+ *   - an interrupt post: reason `interrupt` with V=0 (an external interrupt at vector=; its kick
+ *     is the model's `interrupt` exit);
+ *   - a plain exit of its reason (everything else, V=1 of a reserved type included). */
+struct altinj_kvmexit_counts {
+    bool intr_info;                           /* the trace's format has intr_info */
+    uint64_t exits;                           /* exit lines replayed */
+    uint64_t by_reason[ALTINJ_EXIT_R__COUNT]; /* their reasons (altinj_kvmexit_reason) */
+    uint64_t v1;                              /* lines with intr_info V=1 */
+    uint64_t cut_interrupts;                  /* V=1 INTR or NMI: posted and cut */
+    uint64_t cut_raised;                      /* V=1 exception or INTn: raised and cut */
+    uint64_t v1_reserved_type;                /* V=1 of type 1, 5-7: plain exits */
+    uint64_t interrupt_posts;                 /* V=0 interrupt lines: posted at vector= */
+    uint64_t plain;                           /* plain exits (the exit streams) */
+};
+
+/* Fills *out for a kvmexit spec and returns true; false (and *out zeroed) for other kinds. */
+bool altinj_workload_kvmexit_counts(const struct altinj_workload_spec *spec,
+                                    struct altinj_kvmexit_counts *out);
 
 /* ---- All sources, merged into one time-ordered stream ---- */
 struct altinj_merge;
@@ -213,7 +264,8 @@ size_t altinj_merge_fill(struct altinj_merge *m, struct altinj_arrival *buf, siz
 void altinj_merge_destroy(struct altinj_merge *m);
 
 /* Pre-generates the merged stream: at most max arrivals, all with t_ns < until_ns, into a new
- * malloc'd array (*out, to free(); NULL when *count is 0). For every kind but trace at least
+ * malloc'd array (*out, to free(); NULL when *count is 0). For every kind but the replays
+ * (trace, kvmexit) at least
  * one bound must be finite (max < SIZE_MAX or until_ns < UINT64_MAX), else -1 (the stream is
  * endless). Returns 0, or -1 on that or out of memory (*out NULL, *count 0). */
 int altinj_workload_pregenerate(const struct altinj_workload_spec *spec, uint64_t seed,

@@ -50,9 +50,33 @@ int altinj_workload_describe(const struct altinj_workload_spec *s, char *buf, si
         shortest(a, sizeof(a), s->speed);
         rc |= altinj_wl_appendf(buf, len, &used, ",speed=%s,loop=%u", a, s->loop);
         break;
+    case ALTINJ_WL_KVMEXIT:
+        rc |= altinj_wl_appendf(buf, len, &used, "file=%s", s->file != NULL ? s->file : "");
+        if (s->has_cpus) {
+            rc |= altinj_wl_appendf(buf, len, &used, ",vcpus=");
+            rc |= altinj_wl_cpulist_append(s->cpus, buf, len, &used);
+        }
+        shortest(a, sizeof(a), s->speed);
+        rc |= altinj_wl_appendf(buf, len, &used, ",speed=%s,loop=%u", a, s->loop);
+        break;
     }
     if (s->kind != ALTINJ_WL_TRACE)
         rc |= altinj_wl_appendf(buf, len, &used, ",vector=0x%02X", (unsigned)s->vector);
+    if (s->kind == ALTINJ_WL_KVMEXIT) {
+        /* Only the keys kvmexit takes: busy= only where the trace has no intr_info. */
+        if (s->busy_given) {
+            shortest(a, sizeof(a), s->busy);
+            rc |= altinj_wl_appendf(buf, len, &used, ",busy=%s", a);
+        }
+        shortest(a, sizeof(a), s->masked);
+        shortest(b, sizeof(b), s->mask_us);
+        rc |= altinj_wl_appendf(buf, len, &used, ",masked=%s,mask_us=%s", a, b);
+        if (s->has_seed)
+            rc |= altinj_wl_appendf(buf, len, &used, ",seed=%" PRIu64, s->seed);
+        if (rc != 0 || used > (size_t)INT32_MAX)
+            return -1;
+        return (int)used;
+    }
     shortest(a, sizeof(a), s->busy);
     shortest(b, sizeof(b), s->exc);
     rc |= altinj_wl_appendf(buf, len, &used, ",busy=%s,exc=%s", a, b);

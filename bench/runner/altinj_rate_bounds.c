@@ -30,7 +30,7 @@ static double per_source_rate(const struct altinj_workload_spec *wl)
 
 double altinj_rate_expected_events(const struct altinj_workload_spec *wl, double duration_s)
 {
-    if (wl->kind == ALTINJ_WL_TRACE)
+    if (wl->kind == ALTINJ_WL_TRACE || wl->kind == ALTINJ_WL_KVMEXIT) /* replays: no rate */
         return 0;
     double total = per_source_rate(wl) * (double)altinj_workload_sources(wl);
     if (wl->kind == ALTINJ_WL_BURST && wl->on_us + wl->off_us > 0)
@@ -42,7 +42,7 @@ int altinj_rate_check(const struct altinj_workload_spec *wl, double duration_s, 
                       uint64_t max_events, uint64_t hz, double read_cycles, char *err,
                       size_t errlen)
 {
-    if (wl->kind == ALTINJ_WL_TRACE)
+    if (wl->kind == ALTINJ_WL_TRACE || wl->kind == ALTINJ_WL_KVMEXIT) /* replays: no rate */
         return 0;
     const double per_source = per_source_rate(wl);
     if (per_source > 0 && (double)hz / per_source < read_cycles) {

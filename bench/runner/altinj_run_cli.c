@@ -63,6 +63,12 @@ void altinj_run_usage(FILE *f)
         "                         skipped); cpus=LIST picks CPUs (one source each), speed=X\n"
         "                         divides every time, loop=N replays it N times\n"
         "                         (workloads/README.md has the line rules)\n"
+        "                         kvmexit:file=PATH[,vcpus=L][,speed=X][,loop=N][,vector=V]:\n"
+        "                         replays perf script text of kvm:kvm_exit (AMD): each exit at\n"
+        "                         its time on its vCPU; intr_info V=1 exits are the BUSY cases,\n"
+        "                         interrupt exits post vector V (0x30); busy= only for traces\n"
+        "                         without intr_info (then required). sim: one vCPU per\n"
+        "                         selected trace vCPU; live: vcpus= must select one\n"
         "  -d, --duration SEC     arrivals over SEC seconds (default 2; a trace replays in\n"
         "                         full unless -d or -n is given, and says how many events a\n"
         "                         shorter -d cut)\n"
@@ -334,10 +340,12 @@ enum altinj_cli_status altinj_run_parse(int argc, char **argv, struct altinj_run
                                      errlen) != 0)
                 return ALTINJ_CLI_ERROR;
             o->vcpus = (unsigned)n;
+            o->vcpus_given = true;
             break;
         }
         case OPT_ROUTE:
             route = optarg; /* parsed below, against --vcpus */
+            o->route_given = true;
             break;
         case OPT_EXPLORE:
             if (strcmp(optarg, "on") == 0) {

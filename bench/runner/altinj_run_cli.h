@@ -44,7 +44,9 @@ struct altinj_run_opts {
     double drain_timeout_s;
     enum altinj_run_mode mode;      /* --mode, default live */
     unsigned vcpus;                 /* --vcpus, default 1; > 1 only with --mode sim */
+    bool vcpus_given;               /* --vcpus was given (kvmexit otherwise derives it) */
     struct altinj_sim_route route;  /* --route (sim), default all */
+    bool route_given;               /* --route was given */
     bool explore;                   /* --explore on|off (sim), default on */
     struct altinj_fault_spec faults; /* --faults SPEC (core/altinj_faults.h), default none */
     struct altinj_model model;      /* --busy-premise, --softint-copy (core/altinj_model.h) */

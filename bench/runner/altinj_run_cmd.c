@@ -19,6 +19,7 @@
 #include "altinj_repetitions.h"
 #include "altinj_run_pool.h"
 #include "altinj_run_cli.h"
+#include "altinj_run_kvmexit.h"
 #include "altinj_run_meta.h"
 #include "altinj_sim_cmd.h"
 #include "altinj_tsc.h"
@@ -63,13 +64,14 @@ void altinj_run_meta_machine(struct altinj_run_meta *meta)
 /* A trace replays in full unless -d or -n says otherwise; a cut is said, never silent. */
 static void trace_bounds(struct altinj_run_opts *o, const struct altinj_workload_spec *wl)
 {
-    if (wl->kind != ALTINJ_WL_TRACE)
+    if (wl->kind != ALTINJ_WL_TRACE && wl->kind != ALTINJ_WL_KVMEXIT)
         return;
     const uint64_t total = altinj_workload_trace_events(wl);
     const uint64_t end_ns = altinj_workload_trace_end_ns(wl);
     if (o->events) {
-        /* (Several simulated vCPUs may each replay a copy: no note then.) */
-        if (o->events > total && o->vcpus == 1)
+        /* (Several simulated vCPUs may each replay a copy: no note then; a kvm_exit replay's
+         * vCPUs share one.) */
+        if (o->events > total && (o->vcpus == 1 || wl->kind == ALTINJ_WL_KVMEXIT))
             fprintf(stderr, "altinj-bench run: note: --events %llu is more than the trace's "
                     "%llu events: it replays %llu\n", (unsigned long long)o->events,
                     (unsigned long long)total, (unsigned long long)total);
@@ -118,7 +120,9 @@ static int plan_outputs(const struct altinj_run_opts *o, const struct altinj_wor
                 return -1;
         }
     }
-    if (wl->file && altinj_outputs_add_input(outs, "trace:file=", wl->file, err, errlen) != 0)
+    if (wl->file &&
+        altinj_outputs_add_input(outs, wl->kind == ALTINJ_WL_KVMEXIT ? "kvmexit:file=" : "trace:file=",
+                                 wl->file, err, errlen) != 0)
         return -1;
     if (!altinj_costs_builtin(o->costs) &&
         altinj_outputs_add_input(outs, "--costs", o->costs, err, errlen) != 0)
@@ -315,9 +319,16 @@ int altinj_run_command(int argc, char **argv)
     struct altinj_run_result *runs = NULL;
     size_t nruns = 0;
     struct altinj_repetitions reps = {0};
-    trace_bounds(&o, &wl);
+    struct altinj_run_meta meta = {
+        .version = ALTINJ_VERSION, .seed = o.seed, .costs = &costs, .model = o.model,
+        .repeat = o.repeat};
     int json_i, hist_i;
-    struct altinj_outputs *outs = altinj_outputs_new();
+    struct altinj_outputs *outs = NULL;
+    /* Before the bounds: it may set --vcpus (a kvm_exit replay's sim runs one per vCPU). */
+    if (altinj_run_kvmexit_setup(&o, &wl, &meta, err, sizeof err) != 0)
+        goto out;
+    trace_bounds(&o, &wl);
+    outs = altinj_outputs_new();
     if (!outs) {
         snprintf(err, sizeof err, "out of memory");
         status = 1;
@@ -331,9 +342,6 @@ int altinj_run_command(int argc, char **argv)
         status = 1;
         goto out;
     }
-    struct altinj_run_meta meta = {
-        .version = ALTINJ_VERSION, .seed = o.seed, .costs = &costs, .model = o.model,
-        .repeat = o.repeat};
     altinj_workload_describe(&wl, meta.workload, sizeof meta.workload);
     altinj_fault_spec_describe(&o.faults, meta.faults, sizeof meta.faults);
     if (altinj_repetitions_init(&reps, o.repeat, o.nstrategies) != 0) {

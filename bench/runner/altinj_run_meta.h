@@ -7,6 +7,7 @@
 #include "altinj_costs.h"
 #include "altinj_noise.h"
 #include "altinj_run_result.h"
+#include "altinj_workload.h"
 
 #include <stddef.h>
 
@@ -53,6 +54,11 @@ struct altinj_run_meta {
      * noise.windows 0: no probe ran (sim, --noise-probe off, or it failed: noise_error). */
     struct altinj_noise_report noise;
     char noise_error[160];
+    /* A kvmexit replay (has_kvmexit): what the trace holds, one repetition times loop=
+     * (altinj_workload.h), and the note a trace without intr_info gets ("" otherwise). */
+    bool has_kvmexit;
+    struct altinj_kvmexit_counts kvmexit;
+    char workload_note[160];
 };
 
 /* The assumptions every output states, one line each: the fixed ones above and the premises. */

@@ -507,8 +507,15 @@ int altinj_live_run(const struct altinj_live_config *cfg, struct altinj_run_resu
     l->cfg = cfg;
     l->out = out;
     l->exit_at = UINT64_MAX;
+    if (cfg->workload && cfg->workload->kind == ALTINJ_WL_KVMEXIT && cfg->nsources != 1) {
+        snprintf(err, errlen, "kvmexit: a live run replays one trace vCPU (got %u)",
+                 cfg->nsources);
+        free(l);
+        return -1;
+    }
     if (cfg->workload && cfg->workload->has_exits) {
-        l->exits = altinj_exits_create(cfg->workload, cfg->seed);
+        /* A kvm_exit replay: the one selected trace vCPU's plain exits. */
+        l->exits = altinj_exits_create_vcpu(cfg->workload, 0, cfg->seed);
         if (!l->exits) {
             snprintf(err, errlen, "out of memory");
             free(l);

@@ -63,7 +63,8 @@ struct altinj_live_config {
     const struct altinj_fault_spec *faults;
     uint64_t seed;
     struct altinj_model model;             /* the premises (altinj_model.h) */
-    /* exits= of workload (altinj_exits_create, seeded from seed as the arrivals are): the
+    /* exits= of workload (altinj_exits_create, seeded from seed as the arrivals are), or a
+     * kvmexit replay's plain exits of its one trace vCPU (nsources must then be 1): the
      * vCPU thread's guest exits for them at their times, taken before exits_until_ns (ns from
      * the start; 0: up to the last arrival's intended time, inclusive, as --events runs do).
      * The run ends only after the last of them. */

@@ -304,6 +304,28 @@ static json_t *costs_json(const struct altinj_cost_profile *p)
     return o;
 }
 
+/* A kvm_exit replay: what the trace held (loop= applied) and where the BUSY cases came from. */
+static json_t *kvmexit_json(const struct altinj_run_meta *meta)
+{
+    const struct altinj_kvmexit_counts *k = &meta->kvmexit;
+    json_t *by = json_object();
+    for (int r = 0; r < ALTINJ_EXIT_R__COUNT; r++)
+        json_object_set_new(by, altinj_exit_reason_name((enum altinj_exit_reason)r),
+                            json_integer((json_int_t)k->by_reason[r]));
+    json_t *o = json_pack("{s:b, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "intr_info", k->intr_info,
+                          "busy_from", k->intr_info ? "intr_info" : "busy=",
+                          "exits", (json_int_t)k->exits, "v1_exits", (json_int_t)k->v1,
+                          "cut_interrupts", (json_int_t)k->cut_interrupts,
+                          "cut_guest_events", (json_int_t)k->cut_raised,
+                          "interrupt_posts", (json_int_t)k->interrupt_posts,
+                          "plain_exits", (json_int_t)k->plain);
+    json_object_set_new(o, "v1_reserved_type", json_integer((json_int_t)k->v1_reserved_type));
+    json_object_set_new(o, "exits_by_reason", by);
+    json_object_set_new(o, "note", meta->workload_note[0] ? json_string(meta->workload_note)
+                                                          : json_null());
+    return o;
+}
+
 int altinj_output_json(FILE *f, const struct altinj_run_meta *meta,
                        const struct altinj_run_result *runs, size_t n,
                        const struct altinj_repetitions *reps)
@@ -339,6 +361,8 @@ int altinj_output_json(FILE *f, const struct altinj_run_meta *meta,
         json_array_append_new(assumptions, json_string(line));
     }
     json_object_set_new(doc, "assumptions", assumptions);
+    if (meta->has_kvmexit)
+        json_object_set_new(doc, "kvmexit", kvmexit_json(meta));
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *r = run_json(meta, &runs[i]);

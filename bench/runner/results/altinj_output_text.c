@@ -196,12 +196,62 @@ static void comparison_rows(FILE *f, const struct altinj_run_result *runs,
     }
 }
 
+/* What a kvm_exit replay made of its trace: the reasons and the V=1 exits. */
+static void kvmexit_line(FILE *f, const struct altinj_kvmexit_counts *k)
+{
+    fprintf(f, "trace:    %" PRIu64 " exits (", k->exits);
+    const char *sep = "";
+    for (int r = 0; r < ALTINJ_EXIT_R__COUNT; r++) {
+        if (!k->by_reason[r])
+            continue;
+        fprintf(f, "%s%s %" PRIu64, sep, altinj_exit_reason_name((enum altinj_exit_reason)r),
+                k->by_reason[r]);
+        sep = ", ";
+    }
+    /* kvm_exit does not name an interrupt exit's vector: they all post the vector= key's. */
+    fprintf(f, "); %" PRIu64 " interrupt exits post the vector= vector", k->interrupt_posts);
+    if (k->intr_info)
+        fprintf(f, "; intr_info V=1: %" PRIu64 " (BUSY cases: %" PRIu64 " interrupts, %" PRIu64
+                " guest events%s)", k->v1, k->cut_interrupts, k->cut_raised,
+                k->v1_reserved_type ? ", the rest reserved types, replayed as plain exits" : "");
+    fputc('\n', f);
+}
+
+/* Every guest exit by reason, for workloads with non-interrupt exits (exits=, kvmexit): the
+ * reasons some run has. */
+static void exit_rows(FILE *f, const struct altinj_run_result *runs, size_t n)
+{
+    bool any = false;
+    for (size_t i = 0; i < n; i++)
+        any |= runs[i].exit_mix;
+    if (!any)
+        return;
+    fputs("guest exits by reason\n", f);
+    for (int r = 0; r < ALTINJ_EXIT_R__COUNT; r++) {
+        bool seen = false;
+        for (size_t i = 0; i < n; i++)
+            seen |= runs[i].c.exits_by_reason[r] != 0;
+        if (!seen)
+            continue;
+        char label[40];
+        snprintf(label, sizeof label, "  %s", altinj_exit_reason_name((enum altinj_exit_reason)r));
+        fprintf(f, "%-*s", LABEL_W, label);
+        for (size_t i = 0; i < n; i++)
+            fprintf(f, "%*" PRIu64, COL_W, runs[i].c.exits_by_reason[r]);
+        fputc('\n', f);
+    }
+}
+
 void altinj_output_text(FILE *f, const struct altinj_run_meta *meta,
                         const struct altinj_run_result *runs, size_t n,
                         const struct altinj_repetitions *reps)
 {
     fprintf(f, "altinj-bench %s, %s mode\n", meta->version, meta->mode);
     fprintf(f, "workload: %s (seed %" PRIu64 ")\n", meta->workload, meta->seed);
+    if (meta->has_kvmexit)
+        kvmexit_line(f, &meta->kvmexit);
+    if (meta->workload_note[0])
+        fprintf(f, "note:     %s\n", meta->workload_note);
     fprintf(f, "costs:    %s", meta->costs->name);
     for (int k = 0; k < ALTINJ_COST__COUNT; k++)
         fprintf(f, " %s=%.0fns", altinj_cost_kind_name((enum altinj_cost_kind)k),
@@ -249,6 +299,7 @@ void altinj_output_text(FILE *f, const struct altinj_run_meta *meta,
     row_f(f, "  p50", runs, n, g_b50, 2);
     row_f(f, "  p99", runs, n, g_b99, 2);
     row_f(f, "  max", runs, n, g_bmax, 2);
+    exit_rows(f, runs, n);
     fputs("per 1000 interrupts\n", f);
     row_f(f, "  guest exits", runs, n, g_exits, 1);
     row_f(f, "  VMRUNs", runs, n, g_vmruns, 1);

@@ -31,7 +31,9 @@ void altinj_sim_describe(const struct altinj_sim_config *cfg, char *buf, size_t 
                      cfg->vcpus, cfg->vcpus == 1 ? "" : "s",
                      altinj_sim_route_name(&cfg->route, route, sizeof route),
                      cfg->explore ? "on" : "off");
-    if (w > 0 && (size_t)w < len && cfg->workload->kind == ALTINJ_WL_IPI && cfg->vcpus > 1)
+    if (w > 0 && (size_t)w < len && cfg->workload->kind == ALTINJ_WL_KVMEXIT)
+        snprintf(buf + w, len - (size_t)w, "; kvmexit: the k-th selected trace vCPU on vCPU k");
+    else if (w > 0 && (size_t)w < len && cfg->workload->kind == ALTINJ_WL_IPI && cfg->vcpus > 1)
         snprintf(buf + w, len - (size_t)w, "; ipi source s of vCPU t is sent by vCPU %s",
                  cfg->route.kind == ALTINJ_SIM_ROUTE_RR ? "(s+1) mod N" : "(t+1+s) mod N");
 }
@@ -49,8 +51,12 @@ static int setup_vcpus(struct sim *s, char *err, size_t errlen)
     const unsigned nsrc = altinj_workload_sources(spec);
     const uint64_t effective = altinj_workload_seed(spec, cfg->seed);
     /* The workload's busy probability is the chance a re-delivery is cut again, when exploring:
-     * a re-delivery is as exposed to a VMEXIT as the first one. */
-    const double recut_p = spec->busy;
+     * a re-delivery is as exposed to a VMEXIT as the first one. A kvm_exit replay with
+     * intr_info has no busy=: its measured share of V=1 exits stands in. */
+    double recut_p = spec->busy;
+    struct altinj_kvmexit_counts kx;
+    if (altinj_workload_kvmexit_counts(spec, &kx) && kx.intr_info)
+        recut_p = kx.exits ? (double)kx.v1 / (double)kx.exits : 0.0;
     size_t total = 0;
     for (unsigned t = 0; t < cfg->vcpus; t++)
         for (unsigned src = 0; src < nsrc; src++)
@@ -88,11 +94,13 @@ static int setup_vcpus(struct sim *s, char *err, size_t errlen)
             goto done;
         if (spec->has_exits) {
             /* Every vCPU's guest exits on its own, whatever the route: the seed route all gives
-             * vCPU t (vCPU 0: the effective seed itself, as a live run draws them). */
+             * vCPU t (vCPU 0: the effective seed itself, as a live run draws them); a kvm_exit
+             * replay's vCPU t makes trace vCPU t's plain exits. */
             const struct altinj_sim_route own = {.kind = ALTINJ_SIM_ROUTE_ALL};
             bool unpin;
             const uint64_t seed = altinj_sim_route_seed(&own, effective, t, &unpin);
-            struct altinj_exits *ex = altinj_exits_create(unpin ? &s->unpinned : spec, seed);
+            struct altinj_exits *ex =
+                altinj_exits_create_vcpu(unpin ? &s->unpinned : spec, t, seed);
             if (!ex)
                 goto done;
             altinj_sim_vcpu_set_exits(vc, ex);
@@ -200,6 +208,16 @@ enum altinj_sim_status altinj_sim_run(const struct altinj_sim_config *cfg,
     }
     if (altinj_sim_route_check(&cfg->route, cfg->workload, cfg->vcpus, err, errlen) != 0)
         return ALTINJ_SIM_BAD_INPUT;
+    if (cfg->workload->kind == ALTINJ_WL_KVMEXIT &&
+        (cfg->vcpus != altinj_workload_sources(cfg->workload) ||
+         cfg->route.kind != ALTINJ_SIM_ROUTE_RR)) {
+        /* Trace vCPU k (the k-th selected) replays on simulated vCPU k, and only there. */
+        snprintf(err, errlen, "kvmexit: the trace's %u selected vCPUs replay on as many "
+                 "simulated vCPUs, route rr (got --vcpus %u%s)",
+                 altinj_workload_sources(cfg->workload), cfg->vcpus,
+                 cfg->route.kind != ALTINJ_SIM_ROUTE_RR ? ", another route" : "");
+        return ALTINJ_SIM_BAD_INPUT;
+    }
     if (cfg->events > ALTINJ_SIM_MAX_EVENTS) {
         snprintf(err, errlen, "--events: at most %llu in simulation",
                  (unsigned long long)ALTINJ_SIM_MAX_EVENTS);

@@ -1,0 +1,1 @@
+target_link_libraries(test_kvmexit_replay PRIVATE altinj_runner)
