@@ -52,11 +52,13 @@ static int setup_vcpus(struct sim *s, char *err, size_t errlen)
     const uint64_t effective = altinj_workload_seed(spec, cfg->seed);
     /* The workload's busy probability is the chance a re-delivery is cut again, when exploring:
      * a re-delivery is as exposed to a VMEXIT as the first one. A kvm_exit replay with
-     * intr_info has no busy=: its measured share of V=1 exits stands in. */
+     * intr_info cuts nothing the trace does not: a host's re-delivery that was cut again is
+     * already one of its V=1 exits, replayed as its own cut, so a re-cut would count it twice
+     * and the replay's BUSY cases would no longer be the trace's. */
     double recut_p = spec->busy;
     struct altinj_kvmexit_counts kx;
     if (altinj_workload_kvmexit_counts(spec, &kx) && kx.intr_info)
-        recut_p = kx.exits ? (double)kx.v1 / (double)kx.exits : 0.0;
+        recut_p = 0.0;
     size_t total = 0;
     for (unsigned t = 0; t < cfg->vcpus; t++)
         for (unsigned src = 0; src < nsrc; src++)
