@@ -272,6 +272,9 @@ void altinj_apic_present(struct altinj_apic *a, struct altinj_vmsa *vmsa)
     if (!a->update_required)
         return;
     check_delivered_interrupts(a, vmsa);
+    /* A failed assert! ends COCONUT there: nothing after it is written. */
+    if (a->panicked)
+        return;
     a->update_required = false;
     const uint8_t irq = scan_irr(a);
     const uint8_t current = a->isr_index ? a->isr_stack[a->isr_index - 1] : 0;

@@ -65,6 +65,8 @@ static void coconut_clear_eii_on_entry(struct altinj_vcpu *v)
 static void coconut_pre_entry(struct altinj_vcpu *v)
 {
     altinj_vcpu_svsm_present(v);
+    if (v->fatal)
+        return; /* the SVSM panicked: the VMSA is never made runnable again */
     altinj_svme_enable(v->vmsa);
 }
 
