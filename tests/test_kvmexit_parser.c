@@ -182,6 +182,11 @@ static const struct bad bad_cases[] = {
     {"x 1 1.0: kvm:kvm_exit: vcpu 0 reason npf rip 0x1\n", 0, ":1: missing CPU field"},
     {"x 1 [000] 1.0: kvm_exit vcpu 0\n", 0, ":1: missing event name"},
     {"x 1 [000] 1.0: kvm:kvm:exit: vcpu 0\n", 0, ":1: bad event name 'kvm:kvm:exit:'"},
+    {"x 1 [000] 1.0: :kvm_exit: vcpu 0\n", 0, ":1: bad event name ':kvm_exit:'"},
+    /* A system-less event (a hardware event recorded beside it) is skipped, not an error; a
+     * trace of nothing else has no exits (the fuzzer's crash input, fuzz/corpus/kvmexit). */
+    {"x 1 [000] 1.0: kvm_exit: vcpu 0\n x 1 [000] 1.1:     4242 cycles: ffffffff81000000 x\n", 0,
+     "t: no kvm:kvm_exit events in 2 lines"},
     {OK_EXIT "x 1 [000] 2.0: kvm:kvm_exit: reason npf rip 0x1\n", 0,
      ":2: kvm_exit format (reason/rip only, no vcpu id) differs from line 1's"},
     {OK_EXIT "x 1 [000] 0.5: kvm:kvm_exit: vcpu 0 reason npf rip 0x1 info1 0x0 info2 0x0 "

@@ -511,8 +511,16 @@ static int parse_line(struct loader *L, const char *line, size_t lineno, char *w
     }
     const struct tok *e = &L->toks[ev];
     const char *colon = memchr(e->s, ':', e->n);
-    if (colon == e->s || e->s[e->n - 1] != ':' || colon + 1 == e->s + e->n - 1 ||
-        memchr(colon + 1, ':', (size_t)(e->s + e->n - 1 - (colon + 1))) != NULL) {
+    const char *end = e->s + e->n - 1; /* the name's closing ':' */
+    /* A hardware or software event recorded beside the tracepoint prints with no system
+     * ("cycles:", perf script's evsel name and ':'): another event, skipped like kvm_entry.
+     * Tested before the memchr below, whose length end - (colon + 1) would wrap otherwise. */
+    if (colon == end && colon != e->s) {
+        L->tr->skipped_events++;
+        return 0;
+    }
+    if (colon == e->s || *end != ':' || colon + 1 == end ||
+        memchr(colon + 1, ':', (size_t)(end - (colon + 1))) != NULL) {
         snprintf(why, WHY_LEN, "bad event name '%.*s' (expected system:name:)", shown(e->n),
                  e->s);
         return -1;
