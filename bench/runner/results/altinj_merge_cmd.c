@@ -24,9 +24,11 @@
 static const char *const columns[][2] = {
     { "point", "result file name without .json (one sweep point)" },
     { "mode", "live (real threads) or sim (deterministic simulation)" },
-    { "workload", "workload kind: timer, poisson, burst, ipi, trace" },
-    { "rate", "arrivals/s: the workload's rate= (timer hz=; burst: in-burst rate; NaN: trace)" },
-    { "busy", "BUSY fraction: probability a VMEXIT cuts an event's first delivery" },
+    { "workload", "workload kind: timer, poisson, burst, ipi, trace, kvmexit" },
+    { "rate", "arrivals/s: the workload's rate= (timer hz=; burst: in-burst rate; NaN: trace, "
+              "kvmexit)" },
+    { "busy", "BUSY fraction: probability a VMEXIT cuts an event's first delivery (kvmexit with "
+              "intr_info: the trace's BUSY cases over its events)" },
     { "exc", "fraction of #PF/#VC exception events" },
     { "costs", "cost profile name" },
     { "vcpus", "vCPUs simulated (1 in live mode)" },
@@ -320,6 +322,18 @@ static int check_point(struct point *p, char *err, size_t errlen)
     if (isnan(p->rate))
         p->rate = spec_param(p->spec, "hz");
     p->busy = spec_param(p->spec, "busy");
+    json_t *kx = json_object_get(p->doc, "kvmexit");
+    if (isnan(p->busy) && json_is_object(kx) &&
+        json_is_true(json_object_get(kx, "intr_info"))) {
+        /* A replay with intr_info has no busy=: its cut share is the trace's, the BUSY cases
+         * (V=1 exits that cut an interrupt or a guest event) over the events they are of. */
+        const double cuts =
+            (double)(json_integer_value(json_object_get(kx, "cut_interrupts")) +
+                     json_integer_value(json_object_get(kx, "cut_guest_events")));
+        const double events = cuts + (double)json_integer_value(
+                                         json_object_get(kx, "interrupt_posts"));
+        p->busy = events > 0 ? cuts / events : NAN;
+    }
     if (isnan(p->busy))
         p->busy = 0.05; /* the workload default (workloads/README.md) */
     p->exc = spec_param(p->spec, "exc");
