@@ -138,6 +138,9 @@ void altinj_kvmexit_replay_free(struct altinj_kvmexit_replay *r)
 static int build(const struct altinj_kvmexit_trace *tr, const int *slot, const uint32_t *names,
                  unsigned n, uint8_t vector, struct altinj_kvmexit_replay *r)
 {
+    /* The caller selects at least one vCPU and numbers the slots below n. */
+    if (n == 0)
+        return -1;
     r->nvcpus = n;
     r->vcpu = calloc(n, sizeof *r->vcpu);
     int *reason = malloc(tr->nreasons * sizeof *reason);
@@ -151,7 +154,7 @@ static int build(const struct altinj_kvmexit_trace *tr, const int *slot, const u
     for (size_t i = 0; i < tr->n; i++) {
         const struct altinj_kvmexit *e = &tr->exits[i];
         const int s = slot[e->vcpu];
-        if (s < 0)
+        if (s < 0 || (unsigned)s >= n)
             continue;
         r->lines++;
         first = e->t_ns < first ? e->t_ns : first;
@@ -178,9 +181,11 @@ static int build(const struct altinj_kvmexit_trace *tr, const int *slot, const u
     for (size_t i = 0; i < tr->n; i++) {
         const struct altinj_kvmexit *e = &tr->exits[i];
         const int s = slot[e->vcpu];
-        if (s < 0)
+        if (s < 0 || (unsigned)s >= n)
             continue;
         struct altinj_kx_vcpu *v = &r->vcpu[s];
+        if (v->posts == NULL || v->exit_t == NULL)
+            goto out; /* not reached: every slot's arrays were allocated above */
         const int why = reason[e->reason];
         const enum line_role role = role_of(tr, e, why);
         const uint64_t t = e->t_ns - first;
