@@ -163,6 +163,30 @@ ok = head.count("<th>") == 5 and len(rows) == 4 and all(r.count("<td>") == 5 for
 sys.exit(0 if ok else 1)
 PY
 
+# The cancelled switch: COCONUT's shipped rows beside the proposed fix, simulated even with --from.
+csec=$(awk '/^## The cancelled switch: / { s = 1; next } /^## / { s = 0 } s' "$report/report.md")
+ctable=$(grep '^|' <<<"$csec")
+[[ "$(head -n1 <<<"$ctable")" == "| strategy | one vector (sim) | guest masked 20 % (sim) | garbage=0.01 (random vectors) (sim) |" ]] &&
+  ok || bad "report.md: cancelled-switch table header: $(head -n1 <<<"$ctable")"
+ccell() {  # strategy, column (2..4)
+  awk -F' [|] ' -v s="$1" -v i="$2" 'NR > 2 { r = $1; sub(/^[|] /, "", r); sub(/ [|]$/, "", $NF); if (r == s) print $i }' <<<"$ctable"
+}
+for s in never+coconut-clear-eii exitintinfo+coconut-clear-eii; do
+  for i in 2 3 4; do
+    [[ "$(ccell "$s" $i)" =~ ^exactly\ once\;\ cancelled\ [0-9.]+\ /\ 1k,\ stale\ copies\ 0\.0\ /\ 1k$ ]] && ok ||
+      bad "report.md: $s is not exactly once with no stale copy in cancelled-switch column $i: $(ccell "$s" $i)"
+  done
+done
+for s in reactive unconditional; do
+  [[ "$(ccell "$s" 2)" =~ ^exactly\ once\;.*stale\ copies\ [1-9] ]] && ok ||
+    bad "report.md: $s on one vector is not exactly once with stale copies: $(ccell "$s" 2)"
+  [[ "$(ccell "$s" 3)" == duplicated* ]] && ok || bad "report.md: $s with the guest masked does not duplicate: $(ccell "$s" 3)"
+done
+[[ "$(ccell unconditional 4)" == panic* ]] && ok || bad "report.md: unconditional under garbage does not panic: $(ccell unconditional 4)"
+grep -q '^Exactly once in every column, sim (model): never+coconut-clear-eii, exitintinfo+coconut-clear-eii; not: reactive, unconditional\.' <<<"$csec" &&
+  ok || bad "report.md: the cancelled-switch findings do not name the rows"
+grep -q 'id="cancelled-switch"' "$report/index.html" && ok || bad "index.html: no cancelled-switch section"
+
 # The rows' sources: policies and the commit each follows.
 stable=$(awk '/^## The strategy rows and their sources/ { s = 1; next } /^## / { s = 0 } s && /^\|/' "$report/report.md")
 srow() { awk -F' [|] ' -v s="$1" '{ r = $1; sub(/^[|] /, "", r); if (r == s) print }' <<<"$stable"; }
