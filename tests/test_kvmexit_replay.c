@@ -82,18 +82,32 @@ static void parse(const char *spec, struct altinj_workload_spec *wl)
         fail_msg("%s: %s", spec, err);
 }
 
+/* Replay k: its trace read through the parser, its workload parsed, and the workload's own
+ * accounting; free with altinj_workload_spec_free(&f->wl). */
+struct fixture {
+    char path[512];
+    struct expect e;
+    struct altinj_workload_spec wl;
+    struct altinj_kvmexit_counts c;
+};
+
+static void load_fixture(size_t k, struct fixture *f)
+{
+    read_trace(spec_path(replays[k], f->path, sizeof f->path), &f->e);
+    parse(replays[k], &f->wl);
+    assert_true(altinj_workload_kvmexit_counts(&f->wl, &f->c));
+}
+
 /* The spec's own accounting and its generators agree with the trace. */
 static void counts_are_the_traces(void **state)
 {
     (void)state;
     for (size_t k = 0; k < NREPLAYS; k++) {
-        char path[512];
-        struct expect e;
-        read_trace(spec_path(replays[k], path, sizeof path), &e);
-        struct altinj_workload_spec wl;
-        parse(replays[k], &wl);
-        struct altinj_kvmexit_counts c;
-        assert_true(altinj_workload_kvmexit_counts(&wl, &c));
+        struct fixture f;
+        load_fixture(k, &f);
+        const struct expect e = f.e;
+        struct altinj_workload_spec *wl = &f.wl;
+        const struct altinj_kvmexit_counts c = f.c;
         assert_int_equal(c.exits, e.exits);
         for (unsigned r = 0; r < ALTINJ_EXIT_R__COUNT; r++)
             assert_int_equal(c.by_reason[r], e.by_reason[r]);
@@ -104,8 +118,8 @@ static void counts_are_the_traces(void **state)
         assert_int_equal(c.exits, c.cut_interrupts + c.cut_raised + c.interrupt_posts + c.plain);
         /* Generators: the posts and raised events, the plain exits with their reasons. */
         uint64_t posts = 0, busy = 0, plain = 0, plain_by[ALTINJ_EXIT_R__COUNT] = {0};
-        for (unsigned s = 0; s < altinj_workload_sources(&wl); s++) {
-            struct altinj_arrivals *g = altinj_arrivals_create(&wl, s, 1);
+        for (unsigned s = 0; s < altinj_workload_sources(wl); s++) {
+            struct altinj_arrivals *g = altinj_arrivals_create(wl, s, 1);
             struct altinj_arrival a;
             while (altinj_arrivals_next(g, &a)) {
                 assert_int_equal(a.source, s);
@@ -113,7 +127,7 @@ static void counts_are_the_traces(void **state)
                 busy += a.busy;
             }
             altinj_arrivals_destroy(g);
-            struct altinj_exits *x = altinj_exits_create_vcpu(&wl, s, 1);
+            struct altinj_exits *x = altinj_exits_create_vcpu(wl, s, 1);
             assert_non_null(x);
             struct altinj_exit_arrival ea;
             while (altinj_exits_next(x, &ea)) {
@@ -122,7 +136,7 @@ static void counts_are_the_traces(void **state)
             }
             altinj_exits_destroy(x);
         }
-        assert_int_equal(posts, altinj_workload_trace_events(&wl));
+        assert_int_equal(posts, altinj_workload_trace_events(wl));
         assert_int_equal(posts, c.cut_interrupts + c.cut_raised + c.interrupt_posts);
         assert_int_equal(plain, c.plain);
         if (c.intr_info)
@@ -131,7 +145,7 @@ static void counts_are_the_traces(void **state)
             assert_int_equal(busy, posts); /* busy=1 */
         for (unsigned r = 0; r < ALTINJ_EXIT_R__COUNT; r++)
             assert_true(plain_by[r] <= e.by_reason[r]);
-        altinj_workload_spec_free(&wl);
+        altinj_workload_spec_free(wl);
     }
 }
 
@@ -164,19 +178,18 @@ static void sim_exits_and_busy_cases(void **state)
 {
     (void)state;
     for (size_t k = 0; k < NREPLAYS; k++) {
-        char path[512];
-        struct expect e;
-        read_trace(spec_path(replays[k], path, sizeof path), &e);
-        struct altinj_workload_spec wl;
-        parse(replays[k], &wl);
-        struct altinj_kvmexit_counts c;
-        assert_true(altinj_workload_kvmexit_counts(&wl, &c));
+        struct fixture f;
+        load_fixture(k, &f);
+        const struct expect e = f.e;
+        const char *path = f.path;
+        struct altinj_workload_spec *wl = &f.wl;
+        const struct altinj_kvmexit_counts c = f.c;
         for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
             struct altinj_run_result r;
-            run_sim(&wl, named[i], false, ALTINJ_SOFTINT_COPY_ADVANCE, &r);
+            run_sim(wl, named[i], false, ALTINJ_SOFTINT_COPY_ADVANCE, &r);
             assert_true(r.exit_mix);
             assert_true(altinj_run_result_ok(&r));
-            assert_int_equal(r.posted, altinj_workload_trace_events(&wl));
+            assert_int_equal(r.posted, altinj_workload_trace_events(wl));
             const uint64_t cuts = c.intr_info ? e.cut_interrupts + e.cut_raised : r.posted;
             assert_int_equal(r.c.busy_events, cuts);
             for (unsigned x = 0; x < ALTINJ_EXIT_R__COUNT; x++) {
@@ -195,7 +208,7 @@ static void sim_exits_and_busy_cases(void **state)
             }
             altinj_run_result_free(&r);
         }
-        altinj_workload_spec_free(&wl);
+        altinj_workload_spec_free(wl);
     }
 }
 
@@ -206,15 +219,15 @@ static void exactly_once_every_strategy(void **state)
 {
     (void)state;
     for (size_t k = 0; k < NREPLAYS; k++) {
-        char path[512];
-        struct expect e;
-        read_trace(spec_path(replays[k], path, sizeof path), &e);
-        struct altinj_workload_spec wl;
-        parse(replays[k], &wl);
+        struct fixture f;
+        load_fixture(k, &f);
+        const struct expect e = f.e;
+        const char *path = f.path;
+        struct altinj_workload_spec *wl = &f.wl;
         for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
             for (int explore = 0; explore < 2; explore++) {
                 struct altinj_run_result r;
-                run_sim(&wl, named[i], explore, ALTINJ_SOFTINT_COPY_ADVANCE, &r);
+                run_sim(wl, named[i], explore, ALTINJ_SOFTINT_COPY_ADVANCE, &r);
                 if (!altinj_run_result_ok(&r))
                     fail_msg("%s on %s (explore %d): %llu lost, %llu duplicated", named[i],
                              path, explore, (unsigned long long)r.verdict.lost,
@@ -225,14 +238,14 @@ static void exactly_once_every_strategy(void **state)
                 if (strstr(replays[k], "busy=") == NULL)
                     assert_int_equal(r.c.busy_events, e.cut_interrupts + e.cut_raised);
                 altinj_run_result_free(&r);
-                run_sim(&wl, named[i], explore, ALTINJ_SOFTINT_COPY_RERUN, &r);
+                run_sim(wl, named[i], explore, ALTINJ_SOFTINT_COPY_RERUN, &r);
                 assert_int_equal(r.verdict.lost, 0);
                 assert_int_equal(r.verdict.duplicated,
                                  strcmp(named[i], "paravisor") == 0 ? 0 : e.cut_software);
                 altinj_run_result_free(&r);
             }
         }
-        altinj_workload_spec_free(&wl);
+        altinj_workload_spec_free(wl);
     }
 }
 
