@@ -14,19 +14,19 @@ static void usage_rows(FILE *f)
     fputs("Strategy rows (a hypervisor policy + an SVSM policy; each names its source):\n", f);
     for (size_t i = 0; i < altinj_strategy_count(); i++) {
         const struct altinj_strategy *s = altinj_strategy_at(i);
-        fprintf(f, "  %-14s %s+%s: %s\n  %14s source: %s\n", s->name, s->hv->name, s->svsm->name,
+        fprintf(f, "  %-17s %s+%s: %s\n  %17s source: %s\n", s->name, s->hv->name, s->svsm->name,
                 s->summary, "", s->source);
     }
     fputs("Hypervisor policies (for HV+SVSM):\n", f);
     for (unsigned i = 0; altinj_hv_policy_at(i); i++) {
         const struct altinj_hv_policy *h = altinj_hv_policy_at(i);
-        fprintf(f, "  %-14s %s\n  %14s source: %s\n", h->name, h->summary, "", h->source);
+        fprintf(f, "  %-17s %s\n  %17s source: %s\n", h->name, h->summary, "", h->source);
     }
     fputs("SVSM policies (for HV+SVSM):\n", f);
     for (unsigned i = 0; altinj_svsm_policy_at(i); i++) {
         const struct altinj_svsm_policy *p = altinj_svsm_policy_at(i);
         if (!p->mutant)
-            fprintf(f, "  %-14s %s\n  %14s source: %s\n", p->name, p->summary, "", p->source);
+            fprintf(f, "  %-17s %s\n  %17s source: %s\n", p->name, p->summary, "", p->source);
     }
     fputs("Test-only mutant rows (known bugs the oracle must catch; never in `all`):\n", f);
     for (size_t i = 0; i < altinj_mutant_count(); i++) {
