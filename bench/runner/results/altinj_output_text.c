@@ -55,6 +55,8 @@ U64_GETTER(g_dup, r->verdict.duplicated)
 U64_GETTER(g_busy, r->c.busy_events)
 U64_GETTER(g_failed, r->c.failed_vmruns)
 U64_GETTER(g_reinj, r->c.reinjections)
+U64_GETTER(g_cancels, r->c.switches_cancelled)
+U64_GETTER(g_stale, r->c.stale_copies)
 
 static uint64_t fired_total(const struct altinj_run_result *r)
 {
@@ -288,6 +290,15 @@ void altinj_output_text(FILE *f, const struct altinj_run_meta *meta,
     row_u64(f, "BUSY events", runs, n, g_busy);
     row_u64(f, "failed VMRUNs (VMEXIT_BUSY)", runs, n, g_failed);
     row_u64(f, "re-injections", runs, n, g_reinj);
+    /* COCONUT's cancelled switch (README): shown where some row cancelled one, so the stale
+     * EXITINTINFO copies behind a wrong delivery are in the table, not only in the JSON. */
+    bool cancels = false;
+    for (size_t i = 0; i < n; i++)
+        cancels |= runs[i].c.switches_cancelled != 0;
+    if (cancels) {
+        row_u64(f, "switches cancelled", runs, n, g_cancels);
+        row_u64(f, "stale EXITINTINFO copies", runs, n, g_stale);
+    }
     fputs("latency, us (handler - intended)\n", f);
     row_f(f, "  p50", runs, n, g_p50, 2);
     row_f(f, "  p90", runs, n, g_p90, 2);
