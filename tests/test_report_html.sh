@@ -269,6 +269,9 @@ sed -n '/^## Verdict/,/^Strategy rows/p' "$tmp/report4/report.md" | grep -c 'p='
   bad "the verdict has no p-values"
 grep -q 'hvdb-flag minus unconditional, overhead per interrupt: sim ' "$tmp/report4/report.md" && ok ||
   bad "the verdict does not answer hvdb-flag against unconditional"
+sed -n '/^## Verdict/,/^Strategy rows/p' "$report/report.md" |
+  grep -q "^- COCONUT's cancelled switch (a stale EXITINTINFO copied again, sim): not exactly once: reactive (.*panic.*), unconditional (.*panic.*); exactly once throughout: never+coconut-clear-eii, exitintinfo+coconut-clear-eii\.$" &&
+  ok || bad "the verdict does not state the cancelled switch's finding"
 
 # Bad usage.
 "$root/scripts/report" --frob >/dev/null 2>&1
