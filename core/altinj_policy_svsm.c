@@ -28,13 +28,29 @@ static void coconut_pr1064_init_vmsa(struct altinj_vmsa *vmsa)
 }
 
 /* enter_guest after switch_to_vmpl returns (kernel/src/vmm/execloop.rs): vmsa.disable(), then
- * ai_handle_intercepts, then get_svsm_request_message (the guest's request). */
-static void coconut_on_entry(struct altinj_vcpu *v)
+ * ai_handle_intercepts, then get_svsm_request_message (the guest's request). clear_exitintinfo:
+ * the PROPOSED FIX, not shipped, that clears EXITINTINFO after copying it, as OpenHCL does ("so
+ * that it is not examined again on a subsequent reentry"); COCONUT as shipped leaves it, so a
+ * pass re-run after a cancelled switch (switch_to_vmpl, NoFurtherSignal set) copies the last
+ * exit's event over whatever present_interrupts has put in EVENTINJ since. */
+static void coconut_exit_processing(struct altinj_vcpu *v, bool clear_exitintinfo)
 {
     altinj_svme_disable(v->vmsa);
     const struct altinj_ai_result r = altinj_ai_handle_intercepts(v->vmsa);
+    if (clear_exitintinfo && r.copied)
+        altinj_vmsa_store(v->vmsa, ALTINJ_VF_EXITINTINFO, ALTINJ_VW_SVSM, 0, memory_order_relaxed);
     altinj_vcpu_note_reinjection(v, r.copied, r.was_busy);
     altinj_vcpu_svsm_guest_request(v);
+}
+
+static void coconut_on_entry(struct altinj_vcpu *v)
+{
+    coconut_exit_processing(v, false);
+}
+
+static void coconut_clear_eii_on_entry(struct altinj_vcpu *v)
+{
+    coconut_exit_processing(v, true);
 }
 
 /* MUTANT pr881: the pass before svsm PR #881 ("cpu: Make sure interrupts do not disappear",
@@ -44,20 +60,6 @@ static void coconut_on_entry(struct altinj_vcpu *v)
 static void coconut_pr881_on_entry(struct altinj_vcpu *v)
 {
     altinj_svme_disable(v->vmsa);
-    altinj_vcpu_svsm_guest_request(v);
-}
-
-/* PROPOSED FIX, not shipped: COCONUT's pass that also clears EXITINTINFO after copying it, as
- * OpenHCL does ("so that it is not examined again on a subsequent reentry"). COCONUT as shipped
- * leaves it, so a pass re-run after a cancelled switch (switch_to_vmpl, NoFurtherSignal set)
- * copies the last exit's event over whatever present_interrupts has put in EVENTINJ since. */
-static void coconut_clear_eii_on_entry(struct altinj_vcpu *v)
-{
-    altinj_svme_disable(v->vmsa);
-    const struct altinj_ai_result r = altinj_ai_handle_intercepts(v->vmsa);
-    if (r.copied)
-        altinj_vmsa_store(v->vmsa, ALTINJ_VF_EXITINTINFO, ALTINJ_VW_SVSM, 0, memory_order_relaxed);
-    altinj_vcpu_note_reinjection(v, r.copied, r.was_busy);
     altinj_vcpu_svsm_guest_request(v);
 }
 
